@@ -1,0 +1,68 @@
+package dev.switchboard.platform.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+import com.google.crypto.tink.HybridDecrypt;
+import com.google.crypto.tink.HybridEncrypt;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.hybrid.HybridConfig;
+
+/**
+ * Seals service keys for the edge with public-key encryption (Tink HPKE): account-service holds only
+ * the public keyset and can seal; only the gateway, holding the private keyset, can open.
+ */
+public final class EdgeSeal {
+
+    private EdgeSeal() {
+    }
+
+    /** The sealing side, from a public keyset. */
+    public static final class Sealer {
+        private final HybridEncrypt encrypt;
+
+        public Sealer(String publicKeysetJson) {
+            try {
+                HybridConfig.register();
+                KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson);
+                this.encrypt = handle.getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("The edge public keyset cannot be read", e);
+            }
+        }
+
+        public byte[] seal(String secret, String context) {
+            try {
+                return encrypt.encrypt(secret.getBytes(StandardCharsets.UTF_8), context.getBytes(StandardCharsets.UTF_8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Sealing for the edge failed", e);
+            }
+        }
+    }
+
+    /** The opening side, from the private keyset only the gateway has. */
+    public static final class Opener {
+        private final HybridDecrypt decrypt;
+
+        public Opener(String privateKeysetJson) {
+            try {
+                HybridConfig.register();
+                KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(privateKeysetJson, InsecureSecretKeyAccess.get());
+                this.decrypt = handle.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("The edge private keyset cannot be read", e);
+            }
+        }
+
+        public String open(byte[] sealed, String context) {
+            try {
+                return new String(decrypt.decrypt(sealed, context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("A sealed service key does not open with the edge keyset", e);
+            }
+        }
+    }
+}

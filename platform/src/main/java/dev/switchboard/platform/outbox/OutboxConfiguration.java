@@ -1,0 +1,27 @@
+package dev.switchboard.platform.outbox;
+
+import java.time.Clock;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+import dev.switchboard.platform.events.EventPublisher;
+import dev.switchboard.platform.events.EventSerde;
+
+/** The outbox of a service that stores aggregates in MongoDB. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OutboxProperties.class)
+public class OutboxConfiguration {
+
+    @Bean
+    Outbox outbox(EventSerde serde) {
+        return new Outbox(serde);
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties) {
+        return new OutboxRelay(mongo, publisher, properties, Clock.systemUTC());
+    }
+}

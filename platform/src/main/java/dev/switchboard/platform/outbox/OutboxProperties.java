@@ -1,0 +1,23 @@
+package dev.switchboard.platform.outbox;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The outbox relay of a service.
+ *
+ * @param collections   aggregate collections that carry {@code pendingEvents}
+ * @param sweepInterval how often stragglers are looked for
+ * @param sweepMinAge   how old a pending event must be before the sweep takes it, so that the
+ *                      sweep does not race the relay that runs right after each write
+ * @param sweepBatch    most documents relayed per collection and sweep
+ */
+@ConfigurationProperties("switchboard.outbox")
+public record OutboxProperties(@DefaultValue List<String> collections,
+                               @DefaultValue("2s") Duration sweepInterval,
+                               @DefaultValue("5s") Duration sweepMinAge,
+                               @DefaultValue("500") int sweepBatch) {
+}

@@ -1,0 +1,157 @@
+package dev.switchboard.platform.web;
+
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place where anything that goes wrong in a request becomes the NHN envelope: a precise
+ * message for bad input, the vendor's result codes, never a stack trace. Unexpected failures are
+ * logged with a reference id that the 500 response repeats.
+ */
+public class NhnErrorHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(NhnErrorHandler.class);
+
+    private final JsonMapper json;
+
+    public NhnErrorHandler(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        Failure failure = map(exchange, error);
+        byte[] body = json.writeValueAsBytes(NhnResponse.failure(failure.resultCode(), failure.message(), failure.result()));
+        var response = exchange.getResponse();
+        response.setStatusCode(failure.status());
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        DataBuffer buffer = response.bufferFactory().wrap(body);
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    record Failure(HttpStatusCode status, int resultCode, String message, Object result) {
+        static Failure of(HttpStatus status, String message) {
+            return new Failure(status, status.value(), message, null);
+        }
+    }
+
+    Failure map(ServerWebExchange exchange, Throwable error) {
+        if (error instanceof NhnApiException api) {
+            return new Failure(api.status(), api.resultCode(), api.getMessage(), api.result());
+        }
+        if (error instanceof WebExchangeBindException bind) {
+            String fields = bind.getFieldErrors().stream()
+                    .map(NhnErrorHandler::describe)
+                    .collect(Collectors.joining("; "));
+            return Failure.of(HttpStatus.BAD_REQUEST, "Invalid request: " + fields);
+        }
+        DataBufferLimitException tooLarge = find(error, DataBufferLimitException.class);
+        if (tooLarge != null) {
+            return Failure.of(HttpStatus.PAYLOAD_TOO_LARGE, "Request body is too large");
+        }
+        if (error instanceof UnsupportedMediaTypeStatusException unsupported) {
+            return Failure.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported content type " + unsupported.getContentType() + "; send application/json");
+        }
+        if (error instanceof MethodNotAllowedException notAllowed) {
+            return Failure.of(HttpStatus.METHOD_NOT_ALLOWED, "Method " + notAllowed.getHttpMethod()
+                    + " is not allowed here; allowed: " + notAllowed.getSupportedMethods());
+        }
+        if (error instanceof ServerWebInputException input) {
+            return Failure.of(HttpStatus.BAD_REQUEST, inputMessage(input));
+        }
+        if (error instanceof ResponseStatusException status) {
+            if (status.getStatusCode().value() == 404) {
+                return Failure.of(HttpStatus.NOT_FOUND, "No API at " + exchange.getRequest().getMethod() + " "
+                        + exchange.getRequest().getPath().value());
+            }
+            if (status.getStatusCode().is4xxClientError()) {
+                HttpStatus resolved = HttpStatus.resolve(status.getStatusCode().value());
+                return Failure.of(resolved == null ? HttpStatus.BAD_REQUEST : resolved,
+                        status.getReason() == null ? "Bad request" : status.getReason());
+            }
+        }
+        String reference = UUID.randomUUID().toString();
+        log.error("Unexpected failure {} on {} {}", reference, exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath().value(), error);
+        return Failure.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference);
+    }
+
+    private static String describe(FieldError error) {
+        return error.getField() + " " + error.getDefaultMessage();
+    }
+
+    static String inputMessage(ServerWebInputException input) {
+        StreamReadException malformed = find(input, StreamReadException.class);
+        if (malformed != null) {
+            var location = malformed.getLocation();
+            return "Malformed JSON" + (location == null ? "" : " at line " + location.getLineNr() + ", column "
+                    + location.getColumnNr()) + ": " + firstLine(malformed.getOriginalMessage());
+        }
+        DatabindException binding = find(input, DatabindException.class);
+        if (binding != null) {
+            String path = binding.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return (path.isEmpty() ? "Invalid request body" : "Invalid value for '" + path + "'") + ": "
+                    + firstLine(binding.getOriginalMessage());
+        }
+        JacksonException other = find(input, JacksonException.class);
+        if (other != null) {
+            return "Invalid JSON: " + firstLine(other.getOriginalMessage());
+        }
+        if (find(input, DecodingException.class) != null) {
+            return "Invalid request body";
+        }
+        return input.getReason() == null ? "Invalid request" : input.getReason();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        // Jackson names the Java type it failed to build; clients know fields, not our classes.
+        return line.replaceAll("`[a-z]+(\\.[a-z0-9_]+)+\\.([A-Za-z0-9_$]+)`", "$2");
+    }
+
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.schemas;
+
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.switchboard.events.mail.MailSettingsChanged;
+import dev.switchboard.events.notification.EmailFailed;
+import dev.switchboard.events.notification.EmailSent;
+import dev.switchboard.events.tenant.TenantChanged;
+import dev.switchboard.events.ticket.TicketCreated;
+
+/**
+ * The one catalogue of Switchboard topics: name, partition count, clean-up policy, what the key is
+ * and which events travel on it. Services refer to these constants, never to topic-name strings.
+ */
+public enum Topic {
+
+    /** Tenant snapshots keyed by serviceId; compacted, so the latest record is the tenant's state. */
+    TENANT_SETTINGS("switchboard.tenant.settings", 3, true, "serviceId", List.of(TenantChanged.class)),
+
+    /** Sender settings snapshots keyed by serviceId; compacted. */
+    MAIL_SETTINGS("switchboard.mail.settings", 3, true, "serviceId", List.of(MailSettingsChanged.class)),
+
+    /** Ticket life cycle keyed by ticketId, so everything about one ticket stays ordered. */
+    TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class)),
+
+    /** Outcome of every outbound mail keyed by delivery id. */
+    NOTIFICATION_EVENTS("switchboard.notification.events", 3, false, "deliveryId",
+            List.of(EmailSent.class, EmailFailed.class));
+
+    /** Suffix of the dead-letter topic that sits beside every topic with the same partition count. */
+    public static final String DEAD_LETTER_SUFFIX = ".DLT";
+
+    private final String topicName;
+    private final int partitions;
+    private final boolean compacted;
+    private final String key;
+    private final List<Class<? extends SpecificRecord>> events;
+
+    Topic(String topicName, int partitions, boolean compacted, String key,
+          List<Class<? extends SpecificRecord>> events) {
+        this.topicName = topicName;
+        this.partitions = partitions;
+        this.compacted = compacted;
+        this.key = key;
+        this.events = events;
+    }
+
+    public String topicName() {
+        return topicName;
+    }
+
+    public String deadLetterTopicName() {
+        return topicName + DEAD_LETTER_SUFFIX;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public boolean compacted() {
+        return compacted;
+    }
+
+    /** What the record key is, for documentation and for the analytics consumers. */
+    public String key() {
+        return key;
+    }
+
+    public List<Class<? extends SpecificRecord>> events() {
+        return events;
+    }
+
+    /** The topic an event type is published on. */
+    public static Topic of(Class<? extends SpecificRecord> eventType) {
+        for (Topic topic : values()) {
+            if (topic.events.contains(eventType)) {
+                return topic;
+            }
+        }
+        throw new IllegalArgumentException("No topic carries " + eventType.getName());
+    }
+}
