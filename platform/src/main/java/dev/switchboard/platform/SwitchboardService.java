@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Import;
 
 import dev.switchboard.platform.events.PlatformKafkaConfiguration;
+import dev.switchboard.platform.mongo.PlatformMongoConfiguration;
 import dev.switchboard.platform.outbox.OutboxConfiguration;
 import dev.switchboard.platform.web.PlatformWebConfiguration;
 
@@ -19,6 +20,7 @@ import dev.switchboard.platform.web.PlatformWebConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@Import({PlatformWebConfiguration.class, PlatformKafkaConfiguration.class, OutboxConfiguration.class})
+@Import({PlatformWebConfiguration.class, PlatformKafkaConfiguration.class, PlatformMongoConfiguration.class,
+        OutboxConfiguration.class})
 public @interface SwitchboardService {
 }

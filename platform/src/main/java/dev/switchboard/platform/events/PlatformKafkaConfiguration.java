@@ -54,6 +54,8 @@ public class PlatformKafkaConfiguration {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // delivery timeout must cover linger + request timeout, or the producer refuses to start
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());

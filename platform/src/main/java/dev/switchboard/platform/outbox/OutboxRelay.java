@@ -57,7 +57,7 @@ public final class OutboxRelay implements SmartLifecycle {
     public Mono<Void> relay(String collection, Object id) {
         return publishPending(collection, id)
                 .onErrorResume(error -> {
-                    log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, error.toString());
+                    log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
                     return Mono.empty();
                 });
     }
@@ -128,6 +128,14 @@ public final class OutboxRelay implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return sweeping != null && !sweeping.isDisposed();
+    }
+
+    private static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder(error.toString());
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(" <- ").append(cause);
+        }
+        return text.toString();
     }
 
     private static byte[] bytes(Object payload) {

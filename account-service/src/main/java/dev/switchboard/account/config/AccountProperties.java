@@ -1,0 +1,23 @@
+package dev.switchboard.account.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Secrets and settings of account-service; the secrets come from the secret store (environment).
+ *
+ * @param operatorToken       bearer token of the operator API
+ * @param secretsKeyset       Tink AEAD keyset (JSON) sealing service keys and mailbox passwords at rest
+ * @param edgePublicKeyset    public Tink hybrid keyset of the gateway, to seal service keys for it
+ * @param platformMailDomain  domain of representative accounts ({@code mail@<domain>})
+ */
+@ConfigurationProperties("switchboard.account")
+@Validated
+public record AccountProperties(@NotBlank String operatorToken,
+                                @NotBlank String secretsKeyset,
+                                @NotBlank String edgePublicKeyset,
+                                @DefaultValue("oc.switchboard.local") String platformMailDomain) {
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.account.config;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.SecretBox;
+
+@Configuration(proxyBeanMethods = false)
+class CryptoConfig {
+
+    @Bean
+    SecretBox secretBox(AccountProperties properties) {
+        return new SecretBox(properties.secretsKeyset());
+    }
+
+    @Bean
+    EdgeSeal.Sealer edgeSealer(AccountProperties properties) {
+        return new EdgeSeal.Sealer(properties.edgePublicKeyset());
+    }
+}

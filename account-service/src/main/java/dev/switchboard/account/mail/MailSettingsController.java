@@ -1,0 +1,35 @@
+package dev.switchboard.account.mail;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.switchboard.account.mail.MailSettingsRequests.SaveMailSettingsRequest;
+import dev.switchboard.platform.web.NhnResponse;
+import jakarta.validation.Valid;
+import reactor.core.publisher.Mono;
+
+/** NHN email information: {@code GET|POST /{serviceId}/openapi/v1/mail.json}. */
+@RestController
+class MailSettingsController {
+
+    private final MailSettingsService settings;
+
+    MailSettingsController(MailSettingsService settings) {
+        this.settings = settings;
+    }
+
+    @GetMapping("/{serviceId}/openapi/v1/mail.json")
+    Mono<NhnResponse> find(@PathVariable String serviceId) {
+        return settings.find(serviceId).map(NhnResponse::content);
+    }
+
+    @PostMapping("/{serviceId}/openapi/v1/mail.json")
+    Mono<NhnResponse> save(@PathVariable String serviceId, @Valid @RequestBody SaveMailSettingsRequest request,
+                           @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return settings.save(serviceId, request, correlationId).map(NhnResponse::content);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.switchboard.account.tenant;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+
+import dev.switchboard.account.tenant.TenantRequests.CreateTenantRequest;
+import dev.switchboard.account.tenant.TenantRequests.TenantView;
+import dev.switchboard.events.tenant.TenantChanged;
+import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.SecretBox;
+import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.outbox.Outbox;
+import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.web.NhnApiException;
+import reactor.core.publisher.Mono;
+
+/** Registers tenants and changes their state; every change publishes a {@code TenantChanged} snapshot. */
+@Service
+class TenantService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ReactiveMongoTemplate mongo;
+    private final SecretBox secrets;
+    private final EdgeSeal.Sealer edgeSealer;
+    private final EventMetadataFactory metadata;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Clock clock = Clock.systemUTC();
+
+    TenantService(ReactiveMongoTemplate mongo, SecretBox secrets, EdgeSeal.Sealer edgeSealer,
+                  EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
+        this.mongo = mongo;
+        this.secrets = secrets;
+        this.edgeSealer = edgeSealer;
+        this.metadata = metadata;
+        this.outbox = outbox;
+        this.relay = relay;
+    }
+
+    Mono<TenantView> create(CreateTenantRequest request, String correlationId) {
+        String serviceKey = request.serviceKey() != null ? request.serviceKey() : newServiceKey();
+        var now = clock.instant();
+        var event = snapshot(request.serviceId(), request.organizationId(), request.domain(), true, 1, serviceKey,
+                correlationId);
+        var tenant = new Tenant(request.serviceId(), request.organizationId(), request.domain(),
+                secrets.seal(serviceKey, Tenant.keyContext(request.serviceId())), 1, true, now, now,
+                List.of(outbox.pending(request.serviceId(), event)));
+        return mongo.insert(tenant)
+                .onErrorMap(DuplicateKeyException.class,
+                        e -> NhnApiException.relatedDataExists("Service " + request.serviceId() + " already exists"))
+                .flatMap(saved -> relay.relay(Tenant.COLLECTION, saved.serviceId()).thenReturn(saved))
+                .map(saved -> view(saved, serviceKey));
+    }
+
+    Mono<TenantView> find(String serviceId) {
+        return mongo.findById(serviceId, Tenant.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
+                .map(tenant -> view(tenant, null));
+    }
+
+    Mono<TenantView> setEnabled(String serviceId, boolean enabled, String correlationId) {
+        return mongo.findById(serviceId, Tenant.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
+                .flatMap(tenant -> {
+                    String key = secrets.open(tenant.sealedServiceKey(), Tenant.keyContext(serviceId));
+                    var event = snapshot(serviceId, tenant.organizationId(), tenant.domain(), enabled,
+                            tenant.keyVersion(), key, correlationId);
+                    var update = new Update().set("enabled", enabled).set("updatedAt", clock.instant())
+                            .push("pendingEvents", outbox.pending(serviceId, event));
+                    return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
+                            FindAndModifyOptions.options().returnNew(true), Tenant.class);
+                })
+                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved))
+                .map(saved -> view(saved, null));
+    }
+
+    private TenantChanged snapshot(String serviceId, String organizationId, String domain, boolean enabled,
+                                   int keyVersion, String serviceKey, String correlationId) {
+        return TenantChanged.newBuilder()
+                .setMetadata(metadata.create(serviceId, correlationId))
+                .setServiceId(serviceId)
+                .setOrganizationId(organizationId)
+                .setDomain(domain)
+                .setEnabled(enabled)
+                .setKeyVersion(keyVersion)
+                .setEdgeSealedServiceKey(java.nio.ByteBuffer.wrap(edgeSealer.seal(serviceKey, serviceId)))
+                .build();
+    }
+
+    private static TenantView view(Tenant tenant, String clearKey) {
+        return new TenantView(tenant.serviceId(), tenant.organizationId(), tenant.domain(), tenant.enabled(),
+                tenant.keyVersion(), clearKey == null ? "********" : clearKey,
+                tenant.createdAt().toEpochMilli(), tenant.updatedAt().toEpochMilli());
+    }
+
+    private static String newServiceKey() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * The real infrastructure Switchboard runs on locally and in the integration tests: an Apache Kafka
+ * broker in KRaft mode (Kafka's own test kit, a full broker and controller), a MongoDB wire-protocol
+ * server (H2 file backend when a data directory is given, memory otherwise) and GreenMail's SMTP and
+ * IMAP servers. Everything binds to 127.0.0.1.
+ */
+public final class Infrastructure implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
+    static final String HOST = "127.0.0.1";
+
+    /**
+     * @param dataDir   where Mongo keeps its data; null for memory only
+     * @param mongoPort 0 for any free port
+     * @param smtpPort  0 for any free port
+     * @param imapPort  0 for any free port
+     */
+    public record Options(Path dataDir, int mongoPort, int smtpPort, int imapPort) {
+        public static Options ephemeral() {
+            return new Options(null, 0, 0, 0);
+        }
+    }
+
+    private final KafkaClusterTestKit kafka;
+    private final MongoServer mongo;
+    private final GreenMail mail;
+    private final String mongoUri;
+    private final int smtpPort;
+    private final int imapPort;
+
+    private Infrastructure(KafkaClusterTestKit kafka, MongoServer mongo, String mongoUri, GreenMail mail, int smtpPort,
+                           int imapPort) {
+        this.kafka = kafka;
+        this.mongo = mongo;
+        this.mongoUri = mongoUri;
+        this.mail = mail;
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
+    }
+
+    public static Infrastructure start(Options options) {
+        KafkaClusterTestKit kafka = startKafka();
+        MongoServer mongo = null;
+        try {
+            mongo = new MongoServer(options.dataDir() == null ? new MemoryBackend() : h2(options.dataDir()));
+            int mongoPort = options.mongoPort() == 0 ? freePort() : options.mongoPort();
+            mongo.bind(HOST, mongoPort);
+            int smtp = options.smtpPort() == 0 ? freePort() : options.smtpPort();
+            int imap = options.imapPort() == 0 ? freePort() : options.imapPort();
+            GreenMail mail = new GreenMail(new ServerSetup[] {
+                    new ServerSetup(smtp, HOST, ServerSetup.PROTOCOL_SMTP),
+                    new ServerSetup(imap, HOST, ServerSetup.PROTOCOL_IMAP)});
+            mail.start();
+            return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoPort, mail, smtp, imap);
+        } catch (RuntimeException e) {
+            if (mongo != null) {
+                mongo.shutdownNow();
+            }
+            closeQuietly(kafka);
+            throw e;
+        }
+    }
+
+    private static KafkaClusterTestKit startKafka() {
+        try {
+            var cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "5")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("log.cleaner.backoff.ms", "1000")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return cluster;
+        } catch (Exception e) {
+            throw new IllegalStateException("The Kafka broker did not start", e);
+        }
+    }
+
+    private static H2Backend h2(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new H2Backend(dataDir.resolve("mongo.mv").toString());
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String mongoUri() {
+        return mongoUri;
+    }
+
+    public String mailHost() {
+        return HOST;
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public int imapPort() {
+        return imapPort;
+    }
+
+    /** The in-process mail server, for tests that read what it received. */
+    public GreenMail mail() {
+        return mail;
+    }
+
+    @Override
+    public void close() {
+        mail.stop();
+        mongo.shutdownNow();
+        closeQuietly(kafka);
+    }
+
+    private static void closeQuietly(KafkaClusterTestKit kafka) {
+        try {
+            kafka.close();
+        } catch (Exception e) {
+            log.warn("Kafka did not stop cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.switchboard.devstack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole Switchboard on one machine: the infrastructure, the four services and the gateway, and a
+ * demo tenant with sender settings. Used by the {@link DevStack} launcher and by the end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * @param servicesDir where the runnable service jars are
+     * @param logsDir     where each service's log goes
+     * @param infra       how the infrastructure starts
+     * @param gatewayPort public port; 0 for any free port
+     * @param secrets     the installation's secrets
+     * @param demo        the demo tenant to make sure of
+     */
+    public record Options(Path servicesDir, Path logsDir, Infrastructure.Options infra, int gatewayPort,
+                          StackSecrets secrets, DemoTenant demo) {
+    }
+
+    /** A tenant the stack sets up, with sender settings so mail goes out in its layout. */
+    public record DemoTenant(String serviceId, String organizationId, String serviceKey, String domain,
+                             String senderName, String displayMail, String template) {
+    }
+
+    private final Infrastructure infra;
+    private final ServiceProcesses services;
+    private final String baseUrl;
+    private final Options options;
+
+    private LocalStack(Infrastructure infra, ServiceProcesses services, String baseUrl, Options options) {
+        this.infra = infra;
+        this.services = services;
+        this.baseUrl = baseUrl;
+        this.options = options;
+    }
+
+    public static LocalStack start(Options options) {
+        Infrastructure infra = Infrastructure.start(options.infra());
+        ServiceProcesses services = new ServiceProcesses(options.logsDir());
+        try {
+            int gateway = options.gatewayPort() == 0 ? Infrastructure.freePort() : options.gatewayPort();
+            int account = Infrastructure.freePort();
+            int ticket = Infrastructure.freePort();
+            int attachment = Infrastructure.freePort();
+            int notification = Infrastructure.freePort();
+            StackSecrets secrets = options.secrets();
+            List<String> common = List.of("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers(),
+                    "--spring.mongodb.uri=" + infra.mongoUri());
+            Map<String, String> edge = Map.of("SWITCHBOARD_EDGE_SECRET", secrets.edgeSecret());
+            services.start(options.servicesDir(), List.of(
+                    new ServiceProcesses.Spec("account-service", account, common, merge(edge, Map.of(
+                            "SWITCHBOARD_ACCOUNT_OPERATORTOKEN", secrets.operatorToken(),
+                            "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
+                            "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),
+                    new ServiceProcesses.Spec("ticket-service", ticket, common, edge),
+                    new ServiceProcesses.Spec("attachment-service", attachment, common, edge),
+                    new ServiceProcesses.Spec("notification-service", notification, concat(common, List.of(
+                            "--switchboard.notification.relay.host=" + infra.mailHost(),
+                            "--switchboard.notification.relay.port=" + infra.smtpPort())), edge),
+                    new ServiceProcesses.Spec("gateway", gateway, concat(common, List.of(
+                            "--switchboard.gateway.services.account=http://127.0.0.1:" + account,
+                            "--switchboard.gateway.services.ticket=http://127.0.0.1:" + ticket,
+                            "--switchboard.gateway.services.attachment=http://127.0.0.1:" + attachment,
+                            "--switchboard.gateway.services.notification=http://127.0.0.1:" + notification)),
+                            merge(edge, Map.of("SWITCHBOARD_GATEWAY_EDGEPRIVATEKEYSET", secrets.edgePrivateKeyset())))));
+            services.awaitHealthy(Duration.ofSeconds(120));
+            var stack = new LocalStack(infra, services, "http://127.0.0.1:" + gateway, options);
+            stack.ensureDemoTenant();
+            return stack;
+        } catch (RuntimeException e) {
+            services.close();
+            infra.close();
+            throw e;
+        }
+    }
+
+    private void ensureDemoTenant() {
+        DemoTenant demo = options.demo();
+        String body = JSON.writeValueAsString(Map.of("serviceId", demo.serviceId(),
+                "organizationId", demo.organizationId(), "domain", demo.domain(), "serviceKey", demo.serviceKey()));
+        HttpResponse<String> created = operator("POST", "/operator/v1/tenants", body);
+        JsonNode header = JSON.readTree(created.body()).path("header");
+        int code = header.path("resultCode").asInt();
+        if (created.statusCode() != 200 || (code != 200 && code != 9007)) {
+            throw new IllegalStateException("Demo tenant not created: " + created.statusCode() + " " + created.body());
+        }
+        NhnClient nhn = nhnClient();
+        String path = "/" + demo.serviceId() + "/openapi/v1/mail.json";
+        Instant deadline = Instant.now().plusSeconds(30);
+        // the gateway learns of the new tenant from its topic a moment later
+        while (nhn.send("GET", path, null).statusCode() != 200) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("The gateway did not learn of the demo tenant");
+            }
+            pause();
+        }
+        String settings = JSON.writeValueAsString(Map.of("name", demo.senderName(), "displayMail", demo.displayMail(),
+                "template", demo.template()));
+        HttpResponse<String> saved = nhn.send("POST", path, settings);
+        if (saved.statusCode() != 200) {
+            throw new IllegalStateException("Demo sender settings not saved: " + saved.body());
+        }
+        log.info("Demo tenant {} is ready", demo.serviceId());
+    }
+
+    /** Calls the operator API with the operator's token. */
+    public HttpResponse<String> operator(String method, String path, String body) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + options.secrets().operatorToken())
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException("Operator call " + path + " failed", e);
+        }
+    }
+
+    public NhnClient nhnClient() {
+        DemoTenant demo = options.demo();
+        return new NhnClient(baseUrl, demo.organizationId(), demo.serviceKey());
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Infrastructure infrastructure() {
+        return infra;
+    }
+
+    public DemoTenant demoTenant() {
+        return options.demo();
+    }
+
+    public StackSecrets secrets() {
+        return options.secrets();
+    }
+
+    @Override
+    public void close() {
+        services.close();
+        infra.close();
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        var merged = new java.util.HashMap<>(a);
+        merged.putAll(b);
+        return merged;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+import dev.switchboard.platform.crypto.Keysets;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The secrets of one installation of the local stack. Production takes these from its secret store;
+ * the local stack generates them once and keeps them (owner-only) beside its data, so that data
+ * sealed in one run still opens in the next.
+ */
+public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
+                           String edgePrivateKeyset, String edgePublicKeyset) {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static StackSecrets generate() {
+        byte[] edge = new byte[32];
+        RANDOM.nextBytes(edge);
+        byte[] operator = new byte[24];
+        RANDOM.nextBytes(operator);
+        var edgeKeys = Keysets.newEdgeKeyPair();
+        return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
+                Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset());
+    }
+
+    static StackSecrets loadOrCreate(Path file, JsonMapper json) {
+        try {
+            if (Files.exists(file)) {
+                return json.readValue(file.toFile(), StackSecrets.class);
+            }
+            StackSecrets secrets = generate();
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            json.writeValue(file.toFile(), secrets);
+            return secrets;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the local stack's secrets in " + file, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StackSecrets[********]";
+    }
+}

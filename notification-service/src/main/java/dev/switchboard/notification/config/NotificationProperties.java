@@ -1,0 +1,39 @@
+package dev.switchboard.notification.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Outbound mail settings of the platform.
+ *
+ * @param relay           the platform's SMTP relay, used for tenants without their own transport
+ * @param defaultFromName sender name when a tenant has not set one
+ * @param defaultFromMail sender address when a tenant has not set one
+ * @param messageIdDomain right-hand side of the Message-IDs Switchboard generates
+ */
+@ConfigurationProperties("switchboard.notification")
+@Validated
+public record NotificationProperties(Relay relay,
+                                     @DefaultValue("Switchboard") String defaultFromName,
+                                     @DefaultValue("no-reply@switchboard.local") @NotBlank String defaultFromMail,
+                                     @DefaultValue("switchboard.local") @NotBlank String messageIdDomain) {
+
+    /**
+     * @param host           SMTP host
+     * @param port           SMTP port
+     * @param username       login, if the relay needs one
+     * @param password       password, if the relay needs one (from the secret store)
+     * @param startTls       require STARTTLS
+     * @param connectTimeout connect timeout
+     * @param readTimeout    read and write timeout
+     */
+    public record Relay(@DefaultValue("127.0.0.1") String host, @DefaultValue("25") int port, String username,
+                        String password, @DefaultValue("false") boolean startTls,
+                        @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout) {
+    }
+}

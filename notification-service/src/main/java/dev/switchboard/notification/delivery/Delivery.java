@@ -1,0 +1,29 @@
+package dev.switchboard.notification.delivery;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import dev.switchboard.platform.outbox.PendingEvent;
+
+/**
+ * The delivery log: one document per mail Switchboard owes, keyed by what caused it (purpose and
+ * source), so a redelivered event finds its mail already sent instead of sending another.
+ */
+@Document(Delivery.COLLECTION)
+record Delivery(@Id String deliveryId, String serviceId, String ticketId, String purpose, String recipient,
+                String messageId, Status status, int attempts, String lastError, Instant createdAt,
+                Instant updatedAt, List<PendingEvent> pendingEvents) {
+
+    static final String COLLECTION = "deliveries";
+
+    enum Status {
+        /** Claimed; sending, or a previous attempt failed transiently and the event will come again. */
+        SENDING,
+        SENT,
+        /** Permanently undeliverable (e.g. the recipient was rejected); not retried. */
+        FAILED
+    }
+}

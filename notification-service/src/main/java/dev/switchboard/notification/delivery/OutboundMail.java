@@ -1,0 +1,13 @@
+package dev.switchboard.notification.delivery;
+
+/**
+ * A mail ready to be sent: who from, to whom, what, and the ids that make it traceable.
+ *
+ * @param deliveryId  natural key of the delivery, e.g. {@code ticket-ack:<ticketId>}
+ * @param purpose     why it is sent
+ * @param autoSubmitted RFC 3834 value for automatic mail ({@code auto-replied}), or null for a person's answer
+ */
+record OutboundMail(String deliveryId, String serviceId, String ticketId, String purpose, String fromName,
+                    String fromMail, String toName, String toMail, String subject, String text, String html,
+                    String messageId, String autoSubmitted, String correlationId) {
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.ticket.ticket;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import dev.switchboard.platform.outbox.PendingEvent;
+
+/** A customer inquiry and its state; every change carries its events in {@code pendingEvents}. */
+@Document(Ticket.COLLECTION)
+record Ticket(@Id String ticketId, String serviceId, Long categoryId, String subject, String content, String status,
+              EndUser endUser, List<AttachmentRef> attachments, String typeOne, String typeTwo, String language,
+              String source, List<UserField> userFields, Instant createdAt, Instant updatedAt,
+              List<PendingEvent> pendingEvents) {
+
+    static final String COLLECTION = "tickets";
+
+    record EndUser(String usercode, String email, String username, String phone) {
+    }
+
+    record AttachmentRef(String attachmentId) {
+    }
+
+    record UserField(String code, Object value) {
+    }
+}

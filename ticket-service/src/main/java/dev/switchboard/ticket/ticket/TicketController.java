@@ -1,0 +1,28 @@
+package dev.switchboard.ticket.ticket;
+
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.switchboard.platform.web.NhnResponse;
+import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
+import reactor.core.publisher.Mono;
+
+/** NHN ticket API: {@code POST /{serviceId}/openapi/v1/ticket.json}. */
+@RestController
+class TicketController {
+
+    private final TicketService tickets;
+
+    TicketController(TicketService tickets) {
+        this.tickets = tickets;
+    }
+
+    @PostMapping("/{serviceId}/openapi/v1/ticket.json")
+    Mono<NhnResponse> create(@PathVariable String serviceId, @RequestBody CreateTicketRequest request,
+                             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return tickets.create(serviceId, request, correlationId).map(NhnResponse::content);
+    }
+}

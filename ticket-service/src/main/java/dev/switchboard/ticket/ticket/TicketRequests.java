@@ -1,0 +1,46 @@
+package dev.switchboard.ticket.ticket;
+
+import java.util.List;
+
+/** Wire bodies of the ticket API, named as the vendor names them. */
+final class TicketRequests {
+
+    private TicketRequests() {
+    }
+
+    /** Create Ticket; {@code categoryId} also arrives as a numeric string, which Jackson coerces. */
+    record CreateTicketRequest(Long categoryId, String subject, String content, EndUserBody endUser,
+                               List<AttachmentBody> attachments, String typeOne, String typeTwo, String language,
+                               String source, List<UserFieldBody> userFields) {
+    }
+
+    record EndUserBody(String usercode, String email, String username, String phone) {
+    }
+
+    record AttachmentBody(String attachmentId) {
+    }
+
+    /** A user field value is a string, an array of options or a boolean, depending on the field type. */
+    record UserFieldBody(String code, Object value) {
+    }
+
+    /** One validation failure in the vendor's shape. */
+    record ValidationFailure(String objectName, String field, String validate, String key, String message,
+                             Object rejectValue) {
+
+        static ValidationFailure of(String objectName, String field, String validate, Object rejectValue) {
+            String key = "validate.ticket." + objectName + "." + validate;
+            return new ValidationFailure(objectName, field, validate, key, key, rejectValue == null ? "" : rejectValue);
+        }
+    }
+
+    /** A ticket as the vendor returns it. */
+    record TicketView(String ticketId, String subject, Long categoryId, String categoryName, String categoryFullName,
+                      String status, String statusName, String content, long createdDt, long updatedDt,
+                      List<Object> contents, List<AttachmentView> attachments, Long displayDt) {
+    }
+
+    record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, Long size,
+                          Long createdDt) {
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.ticket.ticket;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.stereotype.Service;
+
+import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.outbox.Outbox;
+import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.web.NhnApiException;
+import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
+import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
+import dev.switchboard.ticket.ticket.TicketRequests.TicketView;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/** Creates tickets; the ticket and its {@code TicketCreated} are written in one document insert. */
+@Service
+class TicketService {
+
+    static final String STATUS_NEW = "new";
+
+    private final ReactiveMongoTemplate mongo;
+    private final TicketValidator validator;
+    private final EventMetadataFactory metadata;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Clock clock = Clock.systemUTC();
+
+    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, EventMetadataFactory metadata, Outbox outbox,
+                  OutboxRelay relay) {
+        this.mongo = mongo;
+        this.validator = validator;
+        this.metadata = metadata;
+        this.outbox = outbox;
+        this.relay = relay;
+    }
+
+    Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
+        var failures = validator.validate(request);
+        if (!failures.isEmpty()) {
+            return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
+        }
+        return Mono.fromSupplier(() -> newTicket(serviceId, request, correlationId))
+                .flatMap(mongo::insert)
+                // a colliding random id is retried with a fresh one
+                .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
+                .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
+                .map(TicketService::view);
+    }
+
+    private Ticket newTicket(String serviceId, CreateTicketRequest request, String correlationId) {
+        var now = clock.instant();
+        String ticketId = TicketIds.next(clock);
+        var endUser = new Ticket.EndUser(request.endUser().usercode(), request.endUser().email(),
+                request.endUser().username(), request.endUser().phone());
+        List<Ticket.AttachmentRef> attachments = request.attachments() == null ? List.of()
+                : request.attachments().stream().map(a -> new Ticket.AttachmentRef(a.attachmentId())).toList();
+        List<Ticket.UserField> userFields = request.userFields() == null ? List.of()
+                : request.userFields().stream().map(f -> new Ticket.UserField(f.code(), f.value())).toList();
+        String source = request.source() == null ? "web" : request.source();
+        var event = TicketCreated.newBuilder()
+                .setMetadata(metadata.create(serviceId, correlationId))
+                .setTicketId(ticketId)
+                .setCategoryId(request.categoryId())
+                .setSubject(request.subject())
+                .setContent(request.content())
+                .setStatus(STATUS_NEW)
+                .setEndUser(dev.switchboard.events.ticket.EndUser.newBuilder()
+                        .setUsercode(endUser.usercode()).setEmail(endUser.email())
+                        .setUsername(endUser.username()).setPhone(endUser.phone()).build())
+                .setAttachmentIds(attachments.stream().map(Ticket.AttachmentRef::attachmentId).toList())
+                .setLanguage(request.language())
+                .setSource(source)
+                .setCreatedAt(now)
+                .build();
+        return new Ticket(ticketId, serviceId, request.categoryId(), request.subject(), request.content(), STATUS_NEW,
+                endUser, attachments, request.typeOne(), request.typeTwo(), request.language(), source, userFields,
+                now, now, List.of(outbox.pending(ticketId, event)));
+    }
+
+    private static TicketView view(Ticket ticket) {
+        List<AttachmentView> attachments = ticket.attachments().stream()
+                .map(a -> new AttachmentView(a.attachmentId(), null, null, "attachment", null, null))
+                .toList();
+        return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), null, null, ticket.status(),
+                null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(), null,
+                attachments, null);
+    }
+}
