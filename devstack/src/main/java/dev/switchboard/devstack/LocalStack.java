@@ -47,12 +47,15 @@ public final class LocalStack implements AutoCloseable {
     private final ServiceProcesses services;
     private final String baseUrl;
     private final Options options;
+    private final Map<String, Integer> servicePorts;
 
-    private LocalStack(Infrastructure infra, ServiceProcesses services, String baseUrl, Options options) {
+    private LocalStack(Infrastructure infra, ServiceProcesses services, String baseUrl, Options options,
+                       Map<String, Integer> servicePorts) {
         this.infra = infra;
         this.services = services;
         this.baseUrl = baseUrl;
         this.options = options;
+        this.servicePorts = servicePorts;
     }
 
     public static LocalStack start(Options options) {
@@ -85,7 +88,9 @@ public final class LocalStack implements AutoCloseable {
                             "--switchboard.gateway.services.notification=http://127.0.0.1:" + notification)),
                             merge(edge, Map.of("SWITCHBOARD_GATEWAY_EDGEPRIVATEKEYSET", secrets.edgePrivateKeyset())))));
             services.awaitHealthy(Duration.ofSeconds(120));
-            var stack = new LocalStack(infra, services, "http://127.0.0.1:" + gateway, options);
+            var stack = new LocalStack(infra, services, "http://127.0.0.1:" + gateway, options,
+                    Map.of("account-service", account, "ticket-service", ticket, "attachment-service", attachment,
+                            "notification-service", notification, "gateway", gateway));
             stack.ensureDemoTenant();
             return stack;
         } catch (RuntimeException e) {
@@ -147,6 +152,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** Where a service listens behind the gateway (for tests that try to go around it). */
+    public int servicePort(String name) {
+        return servicePorts.get(name);
     }
 
     public Infrastructure infrastructure() {

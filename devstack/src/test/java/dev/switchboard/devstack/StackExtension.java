@@ -1,0 +1,43 @@
+package dev.switchboard.devstack;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts the whole local stack once per test JVM (memory-backed Mongo, free ports, fresh secrets)
+ * and stops it when the test run ends. Tests receive it as a {@link LocalStack} parameter.
+ */
+class StackExtension implements BeforeAllCallback, ParameterResolver {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        stack(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == LocalStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return stack(context);
+    }
+
+    private static LocalStack stack(ExtensionContext context) {
+        // the root store closes its AutoCloseable values when the whole run ends
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(LocalStack.class, key -> LocalStack.start(new LocalStack.Options(
+                        Path.of(System.getProperty("switchboard.services.dir", "target/services")),
+                        Path.of(System.getProperty("switchboard.logs.dir", "target/it-logs")),
+                        Infrastructure.Options.ephemeral(), 0, StackSecrets.generate(),
+                        new LocalStack.DemoTenant("demo", "WopqM8euoYw89B7i", "431402c0eaaf46d889f243db9e7492e2",
+                                "demo", "Demo Support", "support@demo.switchboard.local",
+                                "<html><body><h2>Demo Support</h2><div class=\"msg\">#{content}</div></body></html>"))),
+                        LocalStack.class);
+    }
+}

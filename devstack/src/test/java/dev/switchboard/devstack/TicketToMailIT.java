@@ -1,0 +1,168 @@
+package dev.switchboard.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.switchboard.events.EventMetadata;
+import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.platform.events.EventHeaders;
+import dev.switchboard.platform.events.EventSerde;
+import dev.switchboard.schemas.Topic;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import tools.jackson.databind.JsonNode;
+
+/** The walking skeleton through the gateway: a signed ticket becomes a mail in the customer's mailbox. */
+@ExtendWith(StackExtension.class)
+class TicketToMailIT {
+
+    static final Duration MAIL_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void seedTicketReachesTheCustomerMailboxInTheTenantTemplate(LocalStack stack) throws Exception {
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode content = LocalStack.JSON.readTree(response.body()).path("result").path("content");
+        String ticketId = content.path("ticketId").asString();
+        assertThat(ticketId).matches("T\\d{13}[A-Za-z]{5}");
+        assertThat(content.path("status").asString()).isEqualTo("new");
+        assertThat(content.path("categoryId").asLong()).isEqualTo(2542);
+
+        MimeMessage mail = awaitMails(stack, ticketId, 1).getFirst();
+        assertThat(mail.getFrom()).containsExactly(new InternetAddress("support@demo.switchboard.local", "Demo Support"));
+        assertThat(((InternetAddress) mail.getRecipients(Message.RecipientType.TO)[0]).getAddress())
+                .isEqualTo("enduser_simple@nhn-st.com");
+        assertThat(mail.getSubject()).contains(ticketId).contains("유형");
+        assertThat(mail.getHeader("Auto-Submitted")).containsExactly("auto-replied");
+        assertThat(mail.getMessageID()).isEqualTo("<" + ticketId + ".ack@switchboard.local>");
+        assertThat(htmlPart(mail)).startsWith("<html><body><h2>Demo Support</h2><div class=\"msg\">")
+                .contains("문의내용").endsWith("</div></body></html>");
+    }
+
+    @Test
+    void customerTextIsEscapedInsideTheTemplate(LocalStack stack) throws Exception {
+        String body = seedBody().replace("\"content\": \"문의내용\"", "\"content\": \"<script>alert(1)</script>\"");
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", body);
+        String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
+
+        assertThat(htmlPart(awaitMails(stack, ticketId, 1).getFirst()))
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+    }
+
+    @Test
+    void redeliveredTicketCreatedSendsOneMail(LocalStack stack) throws Exception {
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody());
+        String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
+        awaitMails(stack, ticketId, 1);
+
+        ConsumerRecord<String, byte[]> original = readTicketCreated(stack, ticketId);
+        var serde = new EventSerde();
+        TicketCreated event = (TicketCreated) serde.decode(original);
+        // a marker for another ticket on the same key is consumed after the redeliveries, in order
+        TicketCreated marker = TicketCreated.newBuilder(event)
+                .setMetadata(EventMetadata.newBuilder(event.getMetadata()).setEventId(UUID.randomUUID().toString()).build())
+                .setTicketId(ticketId + "M")
+                .build();
+        try (var producer = producer(stack)) {
+            producer.send(copyOf(original)).get();
+            producer.send(copyOf(original)).get();
+            var markerRecord = new ProducerRecord<>(Topic.TICKET_EVENTS.topicName(), ticketId, serde.encode(marker));
+            markerRecord.headers().add(EventHeaders.TYPE, original.headers().lastHeader(EventHeaders.TYPE).value());
+            markerRecord.headers().add(EventHeaders.ID, marker.getMetadata().getEventId().getBytes(StandardCharsets.UTF_8));
+            producer.send(markerRecord).get();
+        }
+
+        awaitMails(stack, ticketId + "M", 1);
+        assertThat(mailsFor(stack, ticketId)).hasSize(1);
+    }
+
+    static String seedBody() throws IOException {
+        return Files.readString(Path.of("../scripts/seed-ticket.json"));
+    }
+
+    static List<MimeMessage> awaitMails(LocalStack stack, String ticketId, int count) {
+        return await().atMost(MAIL_TIMEOUT).until(() -> mailsFor(stack, ticketId), mails -> mails.size() >= count);
+    }
+
+    static List<MimeMessage> mailsFor(LocalStack stack, String ticketId) {
+        return Arrays.stream(stack.infrastructure().mail().getReceivedMessages())
+                .filter(mail -> {
+                    try {
+                        String[] header = mail.getHeader("X-Switchboard-Ticket");
+                        return header != null && header[0].equals(ticketId);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                })
+                .toList();
+    }
+
+    /** The decoded text/html part of a mail. */
+    static String htmlPart(jakarta.mail.Part part) throws Exception {
+        if (part.isMimeType("text/html")) {
+            return (String) part.getContent();
+        }
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String html = htmlPart(multipart.getBodyPart(i));
+                if (html != null) {
+                    return html;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ConsumerRecord<String, byte[]> readTicketCreated(LocalStack stack, String ticketId) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topic.TICKET_EVENTS.topicName()));
+            return await().atMost(MAIL_TIMEOUT).until(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if (ticketId.equals(record.key())) {
+                        return record;
+                    }
+                }
+                return null;
+            }, java.util.Objects::nonNull);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(LocalStack stack) {
+        return new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static ProducerRecord<String, byte[]> copyOf(ConsumerRecord<String, byte[]> record) {
+        return new ProducerRecord<>(record.topic(), null, record.key(), record.value(), record.headers());
+    }
+}
