@@ -5,7 +5,6 @@ import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 
 import dev.switchboard.platform.crypto.EdgeSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
@@ -40,7 +39,6 @@ class GatewayConfig {
     }
 
     @Bean
-    @Order(-2)
     NhnErrorHandler nhnErrorHandler(JsonMapper json) {
         return new NhnErrorHandler(json);
     }

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * message for bad input, the vendor's result codes, never a stack trace. Unexpected failures are
  * logged with a reference id that the 500 response repeats.
  */
-public class NhnErrorHandler implements WebExceptionHandler {
+public class NhnErrorHandler implements WebExceptionHandler, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(NhnErrorHandler.class);
 
@@ -39,6 +40,12 @@ public class NhnErrorHandler implements WebExceptionHandler {
 
     public NhnErrorHandler(JsonMapper json) {
         this.json = json;
+    }
+
+    /** Before Spring's own handlers (Boot's error page at -1, WebFlux's status handler at 0). */
+    @Override
+    public int getOrder() {
+        return -2;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.switchboard.platform.web;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeTrustFilter;
@@ -14,9 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(EdgeProperties.class)
 public class PlatformWebConfiguration {
 
-    /** Runs before Spring Boot's own error handler (order -1), so no default error page ever shows. */
     @Bean
-    @Order(-2)
     NhnErrorHandler nhnErrorHandler(JsonMapper json) {
         return new NhnErrorHandler(json);
     }
