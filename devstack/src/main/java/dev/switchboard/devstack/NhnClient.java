@@ -42,6 +42,46 @@ public final class NhnClient {
         return sendRaw(method, pathAndQuery, body, signature, Long.toString(timestamp));
     }
 
+    /**
+     * Uploads a file as {@code multipart/form-data} (part {@code file}), signed over the file's MD5
+     * as the vendor's uploads are; {@code signedContent} lets a test sign other bytes than it sends, and
+     * a null {@code fileName} sends the content as a plain form field instead of a file.
+     */
+    public HttpResponse<String> upload(String path, String fileName, byte[] content, byte[] signedContent) {
+        String timestamp = Long.toString(System.currentTimeMillis());
+        String signature;
+        try {
+            byte[] md5 = java.security.MessageDigest.getInstance("MD5").digest(signedContent);
+            signature = NhnSignature.signUpload(serviceKey, organizationId, URI.create(baseUrl + path).getRawPath(), md5,
+                    timestamp);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String boundary = "switchboard" + System.nanoTime();
+        var body = new java.io.ByteArrayOutputStream();
+        String disposition = fileName == null ? "form-data; name=\"note\""
+                : "form-data; name=\"file\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream";
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: " + disposition + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", signature)
+                .header("X-TC-Timestamp", timestamp)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("Upload to " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sends with the given Authorization and timestamp, for tests of what the edge refuses. */
     public HttpResponse<String> sendRaw(String method, String pathAndQuery, String body, String authorization,
                                         String timestamp) {

@@ -1,15 +1,22 @@
 package dev.switchboard.gateway.edge;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.multipart.DefaultPartHttpMessageReader;
+import org.springframework.http.codec.multipart.FilePart;
+import org.springframework.http.codec.multipart.Part;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -29,7 +36,7 @@ import reactor.core.publisher.Mono;
 /**
  * NHN common authentication at the edge, before routing. Signed paths ({@code /{serviceId}/openapi/v1/})
  * need a fresh {@code X-TC-Timestamp} and an {@code Authorization} matching the tenant's key (compared
- * in constant time); public paths ({@code /{serviceId}/api/v2/}) need an enabled tenant. Whatever passes
+ * in constant time; over the file's MD5 for multipart uploads); public paths ({@code /{serviceId}/api/v2/}) need an enabled tenant. Whatever passes
  * is forwarded with an {@link EdgeToken} naming the tenant, and client-sent internal headers are dropped,
  * so a service believes only what the edge established.
  */
@@ -106,18 +113,45 @@ class NhnAuthenticationFilter implements WebFilter, Ordered {
             return Mono.error(NhnApiException.forbidden("No enabled service key for service " + serviceId));
         }
         MediaType contentType = request.getHeaders().getContentType();
-        if (contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType)) {
-            return Mono.error(new NhnApiException(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE, 415,
-                    "Multipart uploads are not served yet", null));
-        }
+        boolean upload = contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType);
         return readBody(request).flatMap(body -> {
-            String expected = NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
-                    request.getQueryParams(), body, timestamp.trim());
-            if (!NhnSignature.matches(expected, authorization)) {
-                return Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match"));
-            }
-            return forward(exchange, chain, serviceId, withBody(request, exchange, body));
+            ServerHttpRequest replay = withBody(request, exchange, body);
+            Mono<String> expected = upload
+                    // for an upload the MD5 of the file takes the place of parameters and body
+                    ? fileMd5(replay).map(md5 -> NhnSignature.signUpload(tenant.serviceKey(), tenant.organizationId(),
+                            request.getPath().value(), md5, timestamp.trim()))
+                    : Mono.just(NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
+                            request.getQueryParams(), body, timestamp.trim()));
+            return expected.flatMap(signature -> NhnSignature.matches(signature, authorization)
+                    ? forward(exchange, chain, serviceId, withBody(request, exchange, body))
+                    : Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match")));
         });
+    }
+
+    private Mono<byte[]> fileMd5(ServerHttpRequest replay) {
+        var reader = new DefaultPartHttpMessageReader();
+        reader.setMaxInMemorySize((int) properties.maxBodySize().toBytes());
+        return reader.read(ResolvableType.forClass(Part.class), replay, Map.of())
+                .filter(FilePart.class::isInstance)
+                .next()
+                .flatMap(file -> DataBufferUtils.join(file.content()).map(buffer -> {
+                    MessageDigest md5 = md5();
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return md5.digest(bytes);
+                }).defaultIfEmpty(md5().digest()))
+                .onErrorMap(error -> !(error instanceof NhnApiException),
+                        error -> NhnApiException.badRequest("Malformed multipart body"))
+                .switchIfEmpty(Mono.error(() -> NhnApiException.badRequest("A multipart upload needs a file part")));
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {
