@@ -110,6 +110,11 @@ public final class LocalStack implements AutoCloseable {
         if (created.statusCode() != 200 || (code != 200 && code != 9007)) {
             throw new IllegalStateException("Demo tenant not created: " + created.statusCode() + " " + created.body());
         }
+        // Kafka starts empty on every run while Mongo keeps its data: re-seed the tenant topic the edge reads
+        HttpResponse<String> republished = operator("POST", "/operator/v1/tenants/snapshots", null);
+        if (republished.statusCode() != 200) {
+            throw new IllegalStateException("Tenant snapshots not republished: " + republished.body());
+        }
         NhnClient nhn = nhnClient();
         String path = "/" + demo.serviceId() + "/openapi/v1/mail.json";
         Instant deadline = Instant.now().plusSeconds(30);

@@ -47,9 +47,14 @@ class SenderSettingsIT {
         var nhn = new NhnClient(stack.baseUrl(), "SettingsOrg", key);
         String settingsPath = "/" + serviceId + "/openapi/v1/mail.json";
         await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", settingsPath, null).statusCode() == 200);
+        var first = nhn.send("POST", settingsPath, LocalStack.JSON.writeValueAsString(Map.of(
+                "name", "First Name", "displayMail", "first@settings.example", "template", "<p>#{content}</p>")));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         var saved = nhn.send("POST", settingsPath, LocalStack.JSON.writeValueAsString(Map.of(
                 "name", "Newest Name", "displayMail", "help@settings.example", "template", "<p>#{content}</p>")));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(LocalStack.JSON.readTree(nhn.send("GET", settingsPath, null).body()).path("result").path("content")
+                .path("name").asString()).isEqualTo("Newest Name");
 
         var serde = new EventSerde();
         ConsumerRecord<String, byte[]> newest = readSettings(stack, serviceId);
@@ -83,14 +88,16 @@ class SenderSettingsIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topic.MAIL_SETTINGS.topicName()));
-            return await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var records = new java.util.ArrayList<ConsumerRecord<String, byte[]>>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
                     if (serviceId.equals(record.key())) {
-                        return record;
+                        records.add(record);
                     }
                 }
-                return null;
-            }, java.util.Objects::nonNull);
+                return records.size() >= 2;
+            });
+            return records.getLast();
         }
     }
 

@@ -45,7 +45,7 @@ class MailSettingsService {
         var now = clock.instant();
         String name = request.name() == null ? "" : request.name();
         return mongo.findById(serviceId, MailSettings.class)
-                .map(MailSettings::mail)
+                .map(existing -> existing.mail() == null ? "" : existing.mail())
                 .defaultIfEmpty("")
                 .flatMap(mail -> {
                     var event = MailSettingsChanged.newBuilder()

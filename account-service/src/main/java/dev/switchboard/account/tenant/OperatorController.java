@@ -30,6 +30,12 @@ class OperatorController {
         return tenants.create(request, correlationId).map(NhnResponse::content);
     }
 
+    /** Re-seeds the tenant topic from the tenants collection; answers how many snapshots were published. */
+    @PostMapping("/snapshots")
+    Mono<NhnResponse> republish(@RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return tenants.republishAll(correlationId).map(count -> NhnResponse.content(java.util.Map.of("published", count)));
+    }
+
     @GetMapping("/{serviceId}")
     Mono<NhnResponse> find(@PathVariable String serviceId) {
         return tenants.find(serviceId).map(NhnResponse::content);

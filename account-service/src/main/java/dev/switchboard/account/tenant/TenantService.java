@@ -72,17 +72,30 @@ class TenantService {
     Mono<TenantView> setEnabled(String serviceId, boolean enabled, String correlationId) {
         return mongo.findById(serviceId, Tenant.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
-                .flatMap(tenant -> {
-                    String key = secrets.open(tenant.sealedServiceKey(), Tenant.keyContext(serviceId));
-                    var event = snapshot(serviceId, tenant.organizationId(), tenant.domain(), enabled,
-                            tenant.keyVersion(), key, correlationId);
-                    var update = new Update().set("enabled", enabled).set("updatedAt", clock.instant())
-                            .push("pendingEvents", outbox.pending(serviceId, event));
-                    return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
-                            FindAndModifyOptions.options().returnNew(true), Tenant.class);
-                })
-                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved))
+                .flatMap(tenant -> publishSnapshot(tenant, enabled, correlationId))
                 .map(saved -> view(saved, null));
+    }
+
+    /**
+     * Publishes every tenant's current snapshot again. The tenant topic is the edge's source of truth;
+     * after it was lost (a new cluster, a deleted topic) this re-seeds it from the tenants collection.
+     */
+    Mono<Long> republishAll(String correlationId) {
+        return mongo.findAll(Tenant.class)
+                .concatMap(tenant -> publishSnapshot(tenant, tenant.enabled(), correlationId))
+                .count();
+    }
+
+    private Mono<Tenant> publishSnapshot(Tenant tenant, boolean enabled, String correlationId) {
+        String serviceId = tenant.serviceId();
+        String key = secrets.open(tenant.sealedServiceKey(), Tenant.keyContext(serviceId));
+        var event = snapshot(serviceId, tenant.organizationId(), tenant.domain(), enabled, tenant.keyVersion(), key,
+                correlationId);
+        var update = new Update().set("enabled", enabled).set("updatedAt", clock.instant())
+                .push("pendingEvents", outbox.pending(serviceId, event));
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
+                        FindAndModifyOptions.options().returnNew(true), Tenant.class)
+                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved));
     }
 
     private TenantChanged snapshot(String serviceId, String organizationId, String domain, boolean enabled,
