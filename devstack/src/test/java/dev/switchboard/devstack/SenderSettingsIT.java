@@ -5,25 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -57,16 +48,14 @@ class SenderSettingsIT {
                 .path("name").asString()).isEqualTo("Newest Name");
 
         var serde = new EventSerde();
-        ConsumerRecord<String, byte[]> newest = readSettings(stack, serviceId);
+        ConsumerRecord<String, byte[]> newest = TopicTraffic.records(stack, Topic.MAIL_SETTINGS, serviceId, 2).getLast();
         MailSettingsChanged event = (MailSettingsChanged) serde.decode(newest);
         MailSettingsChanged stale = MailSettingsChanged.newBuilder(event)
                 .setMetadata(EventMetadata.newBuilder(event.getMetadata()).setEventId(UUID.randomUUID().toString()).build())
                 .setName("Stale Name")
                 .setUpdatedAt(event.getUpdatedAt().minus(1, ChronoUnit.HOURS))
                 .build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = TopicTraffic.producer(stack)) {
             producer.send(new ProducerRecord<>(newest.topic(), null, newest.key(), newest.value(), newest.headers())).get();
             producer.send(new ProducerRecord<>(newest.topic(), null, newest.key(), newest.value(), newest.headers())).get();
             producer.send(new ProducerRecord<>(newest.topic(), null, newest.key(), serde.encode(stale), newest.headers())).get();
@@ -79,26 +68,6 @@ class SenderSettingsIT {
         String ticketId = LocalStack.JSON.readTree(ticket.body()).path("result").path("content").path("ticketId").asString();
         var mail = TicketToMailIT.awaitMails(stack, ticketId, 1).getFirst();
         assertThat(mail.getFrom()).containsExactly(new InternetAddress("help@settings.example", "Newest Name"));
-    }
-
-    private static ConsumerRecord<String, byte[]> readSettings(LocalStack stack, String serviceId) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topic.MAIL_SETTINGS.topicName()));
-            var records = new java.util.ArrayList<ConsumerRecord<String, byte[]>>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (serviceId.equals(record.key())) {
-                        records.add(record);
-                    }
-                }
-                return records.size() >= 2;
-            });
-            return records.getLast();
-        }
     }
 
     /** Waits until the group has committed past everything on the partition, i.e. processed it all. */

@@ -10,19 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -80,7 +71,7 @@ class TicketToMailIT {
         String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
         awaitMails(stack, ticketId, 1);
 
-        ConsumerRecord<String, byte[]> original = readTicketCreated(stack, ticketId);
+        ConsumerRecord<String, byte[]> original = TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 1).getFirst();
         var serde = new EventSerde();
         TicketCreated event = (TicketCreated) serde.decode(original);
         // a marker for another ticket on the same key is consumed after the redeliveries, in order
@@ -88,7 +79,7 @@ class TicketToMailIT {
                 .setMetadata(EventMetadata.newBuilder(event.getMetadata()).setEventId(UUID.randomUUID().toString()).build())
                 .setTicketId(ticketId + "M")
                 .build();
-        try (var producer = producer(stack)) {
+        try (var producer = TopicTraffic.producer(stack)) {
             producer.send(copyOf(original)).get();
             producer.send(copyOf(original)).get();
             var markerRecord = new ProducerRecord<>(Topic.TICKET_EVENTS.topicName(), ticketId, serde.encode(marker));
@@ -136,30 +127,6 @@ class TicketToMailIT {
             }
         }
         return null;
-    }
-
-    private static ConsumerRecord<String, byte[]> readTicketCreated(LocalStack stack, String ticketId) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topic.TICKET_EVENTS.topicName()));
-            return await().atMost(MAIL_TIMEOUT).until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (ticketId.equals(record.key())) {
-                        return record;
-                    }
-                }
-                return null;
-            }, java.util.Objects::nonNull);
-        }
-    }
-
-    private static KafkaProducer<String, byte[]> producer(LocalStack stack) {
-        return new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
     }
 
     private static ProducerRecord<String, byte[]> copyOf(ConsumerRecord<String, byte[]> record) {
