@@ -122,6 +122,26 @@ class EdgeAuthenticationIT {
     }
 
     @Test
+    void disabledServiceIsRefusedWith403AndOtherTenantsCredentialsNeverOpenIt(LocalStack stack) {
+        String serviceId = "disable" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String key = java.util.UUID.randomUUID().toString().replace("-", "");
+        stack.operator("POST", "/operator/v1/tenants", LocalStack.JSON.writeValueAsString(java.util.Map.of(
+                "serviceId", serviceId, "organizationId", "DisableOrg", "domain", "disable", "serviceKey", key)));
+        var nhn = new NhnClient(stack.baseUrl(), "DisableOrg", key);
+        String path = "/" + serviceId + "/openapi/v1/mail.json";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", path, null).statusCode() == 200);
+        // another tenant's valid credentials do not open this tenant's paths
+        assertEnvelopeError(stack.nhnClient().send("GET", path, null), 400, "signature does not match");
+
+        assertThat(stack.operator("POST", "/operator/v1/tenants/" + serviceId + "/disable", null).statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", path, null).statusCode() == 403);
+        assertEnvelopeError(nhn.send("GET", path, null), 403, "No enabled service key");
+
+        assertThat(stack.operator("POST", "/operator/v1/tenants/" + serviceId + "/enable", null).statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", path, null).statusCode() == 200);
+    }
+
+    @Test
     void unknownPathIs404InTheEnvelope(LocalStack stack) {
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/no-such-thing.json", null), 404, "No API");
     }
