@@ -14,10 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepMinAge   how old a pending event must be before the sweep takes it, so that the
  *                      sweep does not race the relay that runs right after each write
  * @param sweepBatch    most documents relayed per collection and sweep
+ * @param relayTimeout  how long the relay right after a write may hold the caller (a request) before
+ *                      it leaves the events to the sweep
  */
 @ConfigurationProperties("switchboard.outbox")
 public record OutboxProperties(@DefaultValue List<String> collections,
                                @DefaultValue("2s") Duration sweepInterval,
                                @DefaultValue("5s") Duration sweepMinAge,
-                               @DefaultValue("500") int sweepBatch) {
+                               @DefaultValue("500") int sweepBatch,
+                               @DefaultValue("3s") Duration relayTimeout) {
 }

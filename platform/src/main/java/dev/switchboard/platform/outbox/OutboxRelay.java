@@ -56,6 +56,7 @@ public final class OutboxRelay implements SmartLifecycle {
      */
     public Mono<Void> relay(String collection, Object id) {
         return publishPending(collection, id)
+                .timeout(properties.relayTimeout())
                 .onErrorResume(error -> {
                     log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
                     return Mono.empty();
