@@ -123,13 +123,10 @@ class EdgeAuthenticationIT {
 
     @Test
     void disabledServiceIsRefusedWith403AndOtherTenantsCredentialsNeverOpenIt(LocalStack stack) {
-        String serviceId = "disable" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String key = java.util.UUID.randomUUID().toString().replace("-", "");
-        stack.operator("POST", "/operator/v1/tenants", LocalStack.JSON.writeValueAsString(java.util.Map.of(
-                "serviceId", serviceId, "organizationId", "DisableOrg", "domain", "disable", "serviceKey", key)));
-        var nhn = new NhnClient(stack.baseUrl(), "DisableOrg", key);
-        String path = "/" + serviceId + "/openapi/v1/mail.json";
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", path, null).statusCode() == 200);
+        var tenant = TestTenants.create(stack, "disable");
+        String serviceId = tenant.serviceId();
+        var nhn = tenant.nhn();
+        String path = tenant.path("mail.json");
         // another tenant's valid credentials do not open this tenant's paths
         assertEnvelopeError(stack.nhnClient().send("GET", path, null), 400, "signature does not match");
 

@@ -30,14 +30,10 @@ class SenderSettingsIT {
 
     @Test
     void redeliveredAndStaleSnapshotsNeverReplaceTheNewestSettings(LocalStack stack) throws Exception {
-        String serviceId = "settings" + UUID.randomUUID().toString().substring(0, 8);
-        String key = UUID.randomUUID().toString().replace("-", "");
-        var created = stack.operator("POST", "/operator/v1/tenants", LocalStack.JSON.writeValueAsString(Map.of(
-                "serviceId", serviceId, "organizationId", "SettingsOrg", "domain", "settings", "serviceKey", key)));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        var nhn = new NhnClient(stack.baseUrl(), "SettingsOrg", key);
-        String settingsPath = "/" + serviceId + "/openapi/v1/mail.json";
-        await().atMost(Duration.ofSeconds(30)).until(() -> nhn.send("GET", settingsPath, null).statusCode() == 200);
+        var tenant = TestTenants.create(stack, "settings");
+        String serviceId = tenant.serviceId();
+        var nhn = tenant.nhn();
+        String settingsPath = tenant.path("mail.json");
         var first = nhn.send("POST", settingsPath, LocalStack.JSON.writeValueAsString(Map.of(
                 "name", "First Name", "displayMail", "first@settings.example", "template", "<p>#{content}</p>")));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);

@@ -5,6 +5,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.switchboard.account.mail.MailSettingsRequests.SaveMailSettingsRequest;
@@ -12,7 +13,7 @@ import dev.switchboard.platform.web.NhnResponse;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
-/** NHN email information: {@code GET|POST /{serviceId}/openapi/v1/mail.json}. */
+/** NHN email information: {@code mail.json} (sender settings) and {@code mail/create.json} (representative account). */
 @RestController
 class MailSettingsController {
 
@@ -20,6 +21,13 @@ class MailSettingsController {
 
     MailSettingsController(MailSettingsService settings) {
         this.settings = settings;
+    }
+
+    @PostMapping("/{serviceId}/openapi/v1/mail/create.json")
+    Mono<NhnResponse> createRepresentative(@PathVariable String serviceId,
+                                           @RequestParam(name = "mail", required = false) String mail,
+                                           @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return settings.createRepresentative(serviceId, mail, correlationId).map(NhnResponse::content);
     }
 
     @GetMapping("/{serviceId}/openapi/v1/mail.json")
