@@ -72,7 +72,9 @@ public final class LocalStack implements AutoCloseable {
                     "--spring.mongodb.uri=" + infra.mongoUri());
             Map<String, String> edge = Map.of("SWITCHBOARD_EDGE_SECRET", secrets.edgeSecret());
             services.start(options.servicesDir(), List.of(
-                    new ServiceProcesses.Spec("account-service", account, common, merge(edge, Map.of(
+                    // the local mail server is GreenMail on loopback, which mailbox checks must be allowed to reach
+                    new ServiceProcesses.Spec("account-service", account, concat(common, List.of(
+                            "--switchboard.account.mail-hosts-allowed=127.0.0.1/32")), merge(edge, Map.of(
                             "SWITCHBOARD_ACCOUNT_OPERATORTOKEN", secrets.operatorToken(),
                             "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
                             "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),

@@ -1,5 +1,8 @@
 package dev.switchboard.account.config;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -13,11 +16,18 @@ import jakarta.validation.constraints.NotBlank;
  * @param secretsKeyset       Tink AEAD keyset (JSON) sealing service keys and mailbox passwords at rest
  * @param edgePublicKeyset    public Tink hybrid keyset of the gateway, to seal service keys for it
  * @param platformMailDomain  domain of representative accounts ({@code mail@<domain>})
+ * @param mailHostsAllowed    networks (CIDR) of mail servers that may be private, loopback or
+ *                            link-local; every other such address is refused before connecting
+ * @param mailConnectTimeout  connect timeout of mailbox verification
+ * @param mailReadTimeout     read timeout of mailbox verification
  */
 @ConfigurationProperties("switchboard.account")
 @Validated
 public record AccountProperties(@NotBlank String operatorToken,
                                 @NotBlank String secretsKeyset,
                                 @NotBlank String edgePublicKeyset,
-                                @DefaultValue("oc.switchboard.local") String platformMailDomain) {
+                                @DefaultValue("oc.switchboard.local") String platformMailDomain,
+                                @DefaultValue List<String> mailHostsAllowed,
+                                @DefaultValue("5s") Duration mailConnectTimeout,
+                                @DefaultValue("10s") Duration mailReadTimeout) {
 }

@@ -1,0 +1,31 @@
+package dev.switchboard.account.external;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/** Wire bodies of the external (IMAP) account API, named as the vendor names them. */
+final class ExternalAccountRequests {
+
+    private ExternalAccountRequests() {
+    }
+
+    /** Check validation of an external account: the connection fields are what is verified. */
+    record VerifyRequest(Integer id, @Size(max = 20) String name, Boolean active,
+                         @NotBlank @Size(max = 253) String host,
+                         @NotNull @Min(1) @Max(65535) Integer port,
+                         @NotNull Boolean ssl,
+                         @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+") String mail,
+                         @NotBlank @Size(max = 256) String password,
+                         Boolean mailDel) {
+
+        @Override
+        public String toString() {
+            return "VerifyRequest[host=" + host + ", port=" + port + ", ssl=" + ssl + ", mail=" + mail
+                    + ", password=********]";
+        }
+    }
+}
