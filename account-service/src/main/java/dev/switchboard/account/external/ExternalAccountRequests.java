@@ -13,8 +13,8 @@ final class ExternalAccountRequests {
     private ExternalAccountRequests() {
     }
 
-    /** Check validation of an external account: the connection fields are what is verified. */
-    record VerifyRequest(Integer id, @Size(max = 20) String name, Boolean active,
+    /** An external account as the vendor sends it to verify and register; the connection fields are checked. */
+    record ExternalAccountBody(Integer id, @Size(max = 20) String name, Boolean active,
                          @NotBlank @Size(max = 253) String host,
                          @NotNull @Min(1) @Max(65535) Integer port,
                          @NotNull Boolean ssl,
@@ -24,7 +24,7 @@ final class ExternalAccountRequests {
 
         @Override
         public String toString() {
-            return "VerifyRequest[host=" + host + ", port=" + port + ", ssl=" + ssl + ", mail=" + mail
+            return "ExternalAccountBody[host=" + host + ", port=" + port + ", ssl=" + ssl + ", mail=" + mail
                     + ", password=********]";
         }
     }

@@ -22,7 +22,7 @@ final class MailSettingsRequests {
     }
 
     /** Email information as the vendor returns it; {@code external} lists the tenant's external accounts. */
-    record MailSettingsView(String displayMail, List<Object> external, String mail, String name, String template,
+    record MailSettingsView(String displayMail, List<?> external, String mail, String name, String template,
                             Long updatedDt) {
     }
 }

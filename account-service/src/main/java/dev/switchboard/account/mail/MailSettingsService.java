@@ -18,6 +18,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
 import dev.switchboard.account.config.AccountProperties;
+import dev.switchboard.account.external.ExternalAccounts;
 import dev.switchboard.account.mail.MailSettingsRequests.MailSettingsView;
 import dev.switchboard.account.mail.MailSettingsRequests.SaveMailSettingsRequest;
 import dev.switchboard.events.mail.MailSettingsChanged;
@@ -44,9 +45,11 @@ class MailSettingsService implements InitializingBean {
     private final Clock clock = Clock.systemUTC();
 
     private final String platformMailDomain;
+    private final ExternalAccounts externalAccounts;
 
     MailSettingsService(ReactiveMongoTemplate mongo, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
-                        AccountProperties properties) {
+                        AccountProperties properties, ExternalAccounts externalAccounts) {
+        this.externalAccounts = externalAccounts;
         this.mongo = mongo;
         this.metadata = metadata;
         this.outbox = outbox;
@@ -100,10 +103,14 @@ class MailSettingsService implements InitializingBean {
                 .map(MailSettingsService::view);
     }
 
+    /** Email information with the tenant's external accounts, passwords masked. */
     Mono<MailSettingsView> find(String serviceId) {
-        return mongo.findById(serviceId, MailSettings.class)
-                .map(MailSettingsService::view)
-                .defaultIfEmpty(new MailSettingsView(null, List.of(), null, null, null, null));
+        return Mono.zip(mongo.findById(serviceId, MailSettings.class)
+                                .defaultIfEmpty(new MailSettings(serviceId, null, null, null, null, null, List.of())),
+                        externalAccounts.list(serviceId))
+                .map(both -> new MailSettingsView(both.getT1().displayMail(), both.getT2(),
+                        both.getT1().mail(), both.getT1().name(), both.getT1().template(),
+                        both.getT1().updatedAt() == null ? null : both.getT1().updatedAt().toEpochMilli()));
     }
 
     Mono<MailSettingsView> save(String serviceId, SaveMailSettingsRequest request, String correlationId) {

@@ -1,0 +1,74 @@
+package dev.switchboard.devstack;
+
+import static dev.switchboard.devstack.EdgeAuthenticationIT.assertEnvelopeError;
+import static dev.switchboard.devstack.ExternalAccountVerifyIT.PASSWORD;
+import static dev.switchboard.devstack.ExternalAccountVerifyIT.body;
+import static dev.switchboard.devstack.ExternalAccountVerifyIT.mailbox;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.switchboard.schemas.Topic;
+import tools.jackson.databind.JsonNode;
+
+/** Registering external mailboxes: only after a real login, per-tenant ids, password sealed and masked. */
+@ExtendWith(StackExtension.class)
+class ExternalAccountRegisterIT {
+
+    @Test
+    void registersVerifiedMailboxesWithTenantIdsAndNeverShowsThePassword(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "ext");
+        int imap = stack.infrastructure().imapPort();
+        String first = mailbox(stack);
+        String second = mailbox(stack);
+
+        var registered = tenant.nhn().send("POST", tenant.path("mail/external.json"), body("127.0.0.1", imap, false, first, PASSWORD));
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        JsonNode content = LocalStack.JSON.readTree(registered.body()).path("result").path("content");
+        assertThat(content.path("id").asInt()).isEqualTo(1);
+        assertThat(content.path("password").asString()).isEqualTo("********");
+        assertThat(content.path("active").asBoolean()).isTrue();
+        var next = tenant.nhn().send("POST", tenant.path("mail/external.json"), body("127.0.0.1", imap, false, second, PASSWORD));
+        assertThat(LocalStack.JSON.readTree(next.body()).path("result").path("content").path("id").asInt()).isEqualTo(2);
+
+        var again = tenant.nhn().send("POST", tenant.path("mail/external.json"), body("127.0.0.1", imap, false, first, PASSWORD));
+        assertThat(LocalStack.JSON.readTree(again.body()).path("header").path("resultCode").asInt()).isEqualTo(9007);
+
+        var settings = tenant.nhn().send("GET", tenant.path("mail.json"), null);
+        JsonNode external = LocalStack.JSON.readTree(settings.body()).path("result").path("content").path("external");
+        assertThat(external.findValuesAsString("mail")).containsExactly(first, second);
+        assertThat(external.findValuesAsString("password")).containsOnly("********");
+        assertThat(settings.body()).doesNotContain(PASSWORD);
+
+        var event = TopicTraffic.records(stack, Topic.MAILBOX_EVENTS, tenant.serviceId() + ":1", 1).getFirst();
+        assertThat(new String(event.value(), StandardCharsets.UTF_8)).contains(first).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aMailboxThatDoesNotLogInIsNotStored(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "extbad");
+        var refused = tenant.nhn().send("POST", tenant.path("mail/external.json"),
+                body("127.0.0.1", stack.infrastructure().imapPort(), false, mailbox(stack), "wrong-password"));
+        assertEnvelopeError(refused, 400, "authentication failed");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("mail/external.json"),
+                body("127.0.0.1", stack.infrastructure().imapPort(), false, mailbox(stack), PASSWORD).replace("\"octest1\"", "\"\"")),
+                400, "name");
+        var settings = tenant.nhn().send("GET", tenant.path("mail.json"), null);
+        assertThat(LocalStack.JSON.readTree(settings.body()).path("result").path("content").path("external").size()).isZero();
+    }
+
+    @Test
+    void anotherTenantNeverSeesTheMailboxes(LocalStack stack) {
+        var owner = TestTenants.create(stack, "owner");
+        var other = TestTenants.create(stack, "other");
+        String mail = mailbox(stack);
+        assertThat(owner.nhn().send("POST", owner.path("mail/external.json"),
+                body("127.0.0.1", stack.infrastructure().imapPort(), false, mail, PASSWORD)).statusCode()).isEqualTo(200);
+
+        var seen = other.nhn().send("GET", other.path("mail.json"), null);
+        assertThat(seen.body()).doesNotContain(mail);
+    }
+}
