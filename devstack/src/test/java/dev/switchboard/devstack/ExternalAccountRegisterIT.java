@@ -61,6 +61,44 @@ class ExternalAccountRegisterIT {
     }
 
     @Test
+    void disablesEnablesAndDeletesOnlyWhenDisabled(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "life");
+        var stranger = TestTenants.create(stack, "stranger");
+        String mail = mailbox(stack);
+        String register = body("127.0.0.1", stack.infrastructure().imapPort(), false, mail, PASSWORD);
+        assertThat(tenant.nhn().send("POST", tenant.path("mail/external.json"), register).statusCode()).isEqualTo(200);
+
+        assertEnvelopeError(tenant.nhn().send("DELETE", tenant.path("mail/external/1.json"), null), 400, "disable it before");
+        assertEnvelopeError(stranger.nhn().send("PUT", stranger.path("mail/external/1/disable.json"), null), 404,
+                "No external account 1");
+        assertEnvelopeError(tenant.nhn().send("PUT", tenant.path("mail/external/abc/disable.json"), null), 400, "");
+
+        var disabled = tenant.nhn().send("PUT", tenant.path("mail/external/1/disable.json"), null);
+        assertThat(LocalStack.JSON.readTree(disabled.body()).path("result").path("content").path("active").asBoolean()).isFalse();
+        assertThat(tenant.nhn().send("PUT", tenant.path("mail/external/1/disable.json"), null).statusCode()).isEqualTo(200);
+        var enabled = tenant.nhn().send("PUT", tenant.path("mail/external/1/enable.json"), null);
+        assertThat(LocalStack.JSON.readTree(enabled.body()).path("result").path("content").path("active").asBoolean()).isTrue();
+        tenant.nhn().send("PUT", tenant.path("mail/external/1/disable.json"), null);
+
+        var deleted = tenant.nhn().send("DELETE", tenant.path("mail/external/1.json"), null);
+        assertThat(LocalStack.JSON.readTree(deleted.body()).path("result").path("content").asString()).isEqualTo("SUCCESS");
+        assertEnvelopeError(tenant.nhn().send("DELETE", tenant.path("mail/external/1.json"), null), 404, "No external account 1");
+        var settings = tenant.nhn().send("GET", tenant.path("mail.json"), null);
+        assertThat(LocalStack.JSON.readTree(settings.body()).path("result").path("content").path("external").size()).isZero();
+
+        var types = TopicTraffic.records(stack, Topic.MAILBOX_EVENTS, tenant.serviceId() + ":1", 5).stream()
+                .map(record -> new String(record.headers().lastHeader("sb-event-type").value(), StandardCharsets.UTF_8))
+                .map(type -> type.substring(type.lastIndexOf('.') + 1))
+                .toList();
+        assertThat(types).containsExactly("ExternalAccountRegistered", "ExternalAccountDisabled", "ExternalAccountEnabled",
+                "ExternalAccountDisabled", "ExternalAccountDeleted");
+
+        // the address is free again once its mailbox is deleted; ids are never reused
+        var again = tenant.nhn().send("POST", tenant.path("mail/external.json"), register);
+        assertThat(LocalStack.JSON.readTree(again.body()).path("result").path("content").path("id").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void anotherTenantNeverSeesTheMailboxes(LocalStack stack) {
         var owner = TestTenants.create(stack, "owner");
         var other = TestTenants.create(stack, "other");

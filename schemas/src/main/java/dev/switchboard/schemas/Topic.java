@@ -5,6 +5,9 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.switchboard.events.mail.MailSettingsChanged;
+import dev.switchboard.events.mailbox.ExternalAccountDeleted;
+import dev.switchboard.events.mailbox.ExternalAccountDisabled;
+import dev.switchboard.events.mailbox.ExternalAccountEnabled;
 import dev.switchboard.events.mailbox.ExternalAccountRegistered;
 import dev.switchboard.events.notification.EmailFailed;
 import dev.switchboard.events.notification.EmailSent;
@@ -24,7 +27,8 @@ public enum Topic {
     MAIL_SETTINGS("switchboard.mail.settings", 3, true, "serviceId", List.of(MailSettingsChanged.class)),
 
     /** External mailbox life cycle keyed by mailbox id ({@code serviceId:accountId}). */
-    MAILBOX_EVENTS("switchboard.mailbox.events", 6, false, "mailboxId", List.of(ExternalAccountRegistered.class)),
+    MAILBOX_EVENTS("switchboard.mailbox.events", 6, false, "mailboxId", List.of(ExternalAccountRegistered.class,
+            ExternalAccountEnabled.class, ExternalAccountDisabled.class, ExternalAccountDeleted.class)),
 
     /** Ticket life cycle keyed by ticketId, so everything about one ticket stays ordered. */
     TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class)),

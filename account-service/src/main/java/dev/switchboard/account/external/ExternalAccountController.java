@@ -1,7 +1,9 @@
 package dev.switchboard.account.external;
 
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,5 +34,24 @@ class ExternalAccountController {
     Mono<NhnResponse> register(@PathVariable String serviceId, @Valid @RequestBody ExternalAccountBody request,
                                @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return accounts.register(serviceId, request, correlationId).map(NhnResponse::content);
+    }
+
+    @PutMapping("/{serviceId}/openapi/v1/mail/external/{id}/enable.json")
+    Mono<NhnResponse> enable(@PathVariable String serviceId, @PathVariable int id,
+                             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return accounts.setActive(serviceId, id, true, correlationId).map(NhnResponse::content);
+    }
+
+    @PutMapping("/{serviceId}/openapi/v1/mail/external/{id}/disable.json")
+    Mono<NhnResponse> disable(@PathVariable String serviceId, @PathVariable int id,
+                              @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return accounts.setActive(serviceId, id, false, correlationId).map(NhnResponse::content);
+    }
+
+    /** Only a disabled mailbox can be deleted. */
+    @DeleteMapping("/{serviceId}/openapi/v1/mail/external/{id}.json")
+    Mono<NhnResponse> delete(@PathVariable String serviceId, @PathVariable int id,
+                             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return accounts.delete(serviceId, id, correlationId).thenReturn(NhnResponse.content("SUCCESS"));
     }
 }

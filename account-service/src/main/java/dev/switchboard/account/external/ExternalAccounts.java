@@ -17,6 +17,9 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
 import dev.switchboard.account.external.ExternalAccountRequests.ExternalAccountBody;
+import dev.switchboard.events.mailbox.ExternalAccountDeleted;
+import dev.switchboard.events.mailbox.ExternalAccountDisabled;
+import dev.switchboard.events.mailbox.ExternalAccountEnabled;
 import dev.switchboard.events.mailbox.ExternalAccountRegistered;
 import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.platform.events.EventMetadataFactory;
@@ -62,7 +65,8 @@ public class ExternalAccounts implements InitializingBean {
 
     /** The tenant's mailboxes, passwords masked, in id order. */
     public Mono<List<ExternalAccountView>> list(String serviceId) {
-        return mongo.find(Query.query(Criteria.where("serviceId").is(serviceId)).with(Sort.by("accountId")),
+        return mongo.find(Query.query(Criteria.where("serviceId").is(serviceId).and("deleted").ne(true))
+                                .with(Sort.by("accountId")),
                         ExternalAccount.class)
                 .map(ExternalAccounts::view)
                 .collectList();
@@ -101,6 +105,59 @@ public class ExternalAccounts implements InitializingBean {
                         "An external account for " + body.mail() + " is already registered"))
                 .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, saved.mailboxId()).thenReturn(saved))
                 .map(ExternalAccounts::view);
+    }
+
+    /** Enables or disables a mailbox; asking for the state it is in changes nothing and publishes nothing. */
+    Mono<ExternalAccountView> setActive(String serviceId, int accountId, boolean active, String correlationId) {
+        String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
+        return find(serviceId, accountId).flatMap(account -> {
+            if (account.active() == active) {
+                return Mono.just(account);
+            }
+            var meta = metadata.create(serviceId, correlationId);
+            var event = active
+                    ? ExternalAccountEnabled.newBuilder().setMetadata(meta).setAccountId(accountId).build()
+                    : ExternalAccountDisabled.newBuilder().setMetadata(meta).setAccountId(accountId)
+                            .setMail(account.mail()).setReason("manual").build();
+            var update = new Update().set("active", active).set("updatedAt", clock.instant())
+                    .push("pendingEvents", outbox.pending(mailboxId, event));
+            return mongo.findAndModify(Query.query(Criteria.where("_id").is(mailboxId).and("active").is(!active)),
+                            update, FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)
+                    // a concurrent request made the same change first
+                    .switchIfEmpty(Mono.defer(() -> find(serviceId, accountId)))
+                    .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
+        }).map(ExternalAccounts::view);
+    }
+
+    /**
+     * Deletes a disabled mailbox. The document first becomes a tombstone carrying {@code ExternalAccountDeleted},
+     * so the event cannot be lost; once relayed, the tombstone is removed.
+     */
+    Mono<Void> delete(String serviceId, int accountId, String correlationId) {
+        String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
+        return find(serviceId, accountId).flatMap(account -> {
+            if (account.active()) {
+                return Mono.error(NhnApiException.badRequest(
+                        "External account " + accountId + " is enabled: disable it before deleting it"));
+            }
+            var event = ExternalAccountDeleted.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
+                    .setAccountId(accountId).build();
+            var update = new Update().set("deleted", true).set("updatedAt", clock.instant())
+                    .push("pendingEvents", outbox.pending(mailboxId, event));
+            return mongo.updateFirst(Query.query(Criteria.where("_id").is(mailboxId).and("active").is(false)), update,
+                            ExternalAccount.class)
+                    .then(relay.relay(ExternalAccount.COLLECTION, mailboxId))
+                    .then(mongo.remove(Query.query(Criteria.where("_id").is(mailboxId).and("pendingEvents").size(0)),
+                            ExternalAccount.class))
+                    .then();
+        });
+    }
+
+    private Mono<ExternalAccount> find(String serviceId, int accountId) {
+        // the id is looked up inside the caller's tenant only: another tenant's id is simply not found
+        return mongo.findOne(Query.query(Criteria.where("_id").is(ExternalAccount.mailboxId(serviceId, accountId))
+                        .and("deleted").ne(true)), ExternalAccount.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No external account " + accountId)));
     }
 
     /** Integer ids per tenant from a counter document, so ids never repeat even after deletes. */
