@@ -99,6 +99,35 @@ class ExternalAccountRegisterIT {
     }
 
     @Test
+    void editsAfterLoggingInAgainAndKeepsTheStoredPasswordWhenOmittedOrMasked(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "edit");
+        int imap = stack.infrastructure().imapPort();
+        String mail = mailbox(stack);
+        tenant.nhn().send("POST", tenant.path("mail/external.json"), body("127.0.0.1", imap, false, mail, PASSWORD));
+
+        var renamed = tenant.nhn().send("PUT", tenant.path("mail/external/1.json"),
+                body("127.0.0.1", imap, false, mail, null).replace("\"octest1\"", "\"renamed\""));
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+        assertThat(LocalStack.JSON.readTree(renamed.body()).path("result").path("content").path("name").asString()).isEqualTo("renamed");
+        var masked = tenant.nhn().send("PUT", tenant.path("mail/external/1.json"),
+                body("127.0.0.1", imap, false, mail, "********").replace("\"octest1\"", "\"masked\""));
+        assertThat(masked.statusCode()).as(masked.body()).isEqualTo(200);
+
+        var wrong = tenant.nhn().send("PUT", tenant.path("mail/external/1.json"),
+                body("127.0.0.1", imap, false, mail, "wrong-password").replace("\"octest1\"", "\"wrong\""));
+        assertEnvelopeError(wrong, 400, "authentication failed");
+        var settings = tenant.nhn().send("GET", tenant.path("mail.json"), null);
+        assertThat(LocalStack.JSON.readTree(settings.body()).path("result").path("content").path("external")
+                .findValuesAsString("name")).containsExactly("masked");
+        // the stored password still works: the failed edit changed nothing
+        assertThat(tenant.nhn().send("PUT", tenant.path("mail/external/1.json"),
+                body("127.0.0.1", imap, false, mail, null)).statusCode()).isEqualTo(200);
+
+        assertEnvelopeError(tenant.nhn().send("PUT", tenant.path("mail/external/9.json"),
+                body("127.0.0.1", imap, false, mail, null)), 404, "No external account 9");
+    }
+
+    @Test
     void anotherTenantNeverSeesTheMailboxes(LocalStack stack) {
         var owner = TestTenants.create(stack, "owner");
         var other = TestTenants.create(stack, "other");

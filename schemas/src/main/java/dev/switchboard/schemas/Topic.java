@@ -9,6 +9,7 @@ import dev.switchboard.events.mailbox.ExternalAccountDeleted;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
 import dev.switchboard.events.mailbox.ExternalAccountEnabled;
 import dev.switchboard.events.mailbox.ExternalAccountRegistered;
+import dev.switchboard.events.mailbox.ExternalAccountUpdated;
 import dev.switchboard.events.notification.EmailFailed;
 import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.events.tenant.TenantChanged;
@@ -28,7 +29,7 @@ public enum Topic {
 
     /** External mailbox life cycle keyed by mailbox id ({@code serviceId:accountId}). */
     MAILBOX_EVENTS("switchboard.mailbox.events", 6, false, "mailboxId", List.of(ExternalAccountRegistered.class,
-            ExternalAccountEnabled.class, ExternalAccountDisabled.class, ExternalAccountDeleted.class)),
+            ExternalAccountUpdated.class, ExternalAccountEnabled.class, ExternalAccountDisabled.class, ExternalAccountDeleted.class)),
 
     /** Ticket life cycle keyed by ticketId, so everything about one ticket stays ordered. */
     TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class)),

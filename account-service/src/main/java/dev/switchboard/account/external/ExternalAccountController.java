@@ -36,6 +36,14 @@ class ExternalAccountController {
         return accounts.register(serviceId, request, correlationId).map(NhnResponse::content);
     }
 
+    /** Edits after the same login check; an omitted or masked password keeps the stored one. */
+    @PutMapping("/{serviceId}/openapi/v1/mail/external/{id}.json")
+    Mono<NhnResponse> edit(@PathVariable String serviceId, @PathVariable int id,
+                           @Valid @RequestBody ExternalAccountBody request,
+                           @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return accounts.edit(serviceId, id, request, correlationId).map(NhnResponse::content);
+    }
+
     @PutMapping("/{serviceId}/openapi/v1/mail/external/{id}/enable.json")
     Mono<NhnResponse> enable(@PathVariable String serviceId, @PathVariable int id,
                              @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {

@@ -19,7 +19,7 @@ final class ExternalAccountRequests {
                          @NotNull @Min(1) @Max(65535) Integer port,
                          @NotNull Boolean ssl,
                          @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+") String mail,
-                         @NotBlank @Size(max = 256) String password,
+                         @Size(max = 256) String password,
                          Boolean mailDel) {
 
         @Override

@@ -21,6 +21,7 @@ import dev.switchboard.events.mailbox.ExternalAccountDeleted;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
 import dev.switchboard.events.mailbox.ExternalAccountEnabled;
 import dev.switchboard.events.mailbox.ExternalAccountRegistered;
+import dev.switchboard.events.mailbox.ExternalAccountUpdated;
 import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
@@ -73,8 +74,15 @@ public class ExternalAccounts implements InitializingBean {
     }
 
     Mono<Void> verify(ExternalAccountBody body) {
+        if (!given(body.password())) {
+            return Mono.error(NhnApiException.badRequest("Invalid request: password is required"));
+        }
+        return login(body, body.password());
+    }
+
+    private Mono<Void> login(ExternalAccountBody body, String password) {
         // DNS and IMAP are blocking I/O: they run on the bounded elastic scheduler
-        return Mono.fromCallable(() -> verifier.verify(body.host(), body.port(), body.ssl(), body.mail(), body.password()))
+        return Mono.fromCallable(() -> verifier.verify(body.host(), body.port(), body.ssl(), body.mail(), password))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(outcome -> outcome.ok() ? Mono.<Void>empty()
                         : Mono.error(NhnApiException.badRequest("Verification failed: " + outcome.failure())));
@@ -105,6 +113,45 @@ public class ExternalAccounts implements InitializingBean {
                         "An external account for " + body.mail() + " is already registered"))
                 .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, saved.mailboxId()).thenReturn(saved))
                 .map(ExternalAccounts::view);
+    }
+
+    /**
+     * Edits name and connection after logging in with them again. An omitted or masked password keeps the
+     * stored one. Enabling and disabling have their own operations, so {@code active} is not changed here.
+     */
+    Mono<ExternalAccountView> edit(String serviceId, int accountId, ExternalAccountBody body, String correlationId) {
+        if (body.name() == null || body.name().isBlank()) {
+            return Mono.error(NhnApiException.badRequest("Invalid request: name must be 1-20 characters"));
+        }
+        String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
+        boolean newPassword = given(body.password());
+        return find(serviceId, accountId).flatMap(account -> {
+            String password = newPassword ? body.password()
+                    : secrets.open(account.sealedPassword(), ExternalAccount.passwordContext(mailboxId));
+            boolean mailDel = body.mailDel() == null ? account.mailDel() : body.mailDel();
+            var event = ExternalAccountUpdated.newBuilder()
+                    .setMetadata(metadata.create(serviceId, correlationId))
+                    .setAccountId(accountId).setName(body.name()).setHost(body.host()).setPort(body.port())
+                    .setSsl(body.ssl()).setMail(body.mail()).setMailDel(mailDel).setPasswordChanged(newPassword)
+                    .build();
+            var update = new Update().set("name", body.name()).set("host", body.host()).set("port", body.port())
+                    .set("ssl", body.ssl()).set("mail", body.mail()).set("mailDel", mailDel)
+                    .set("sealedPassword", secrets.seal(password, ExternalAccount.passwordContext(mailboxId)))
+                    .set("updatedAt", clock.instant())
+                    .push("pendingEvents", outbox.pending(mailboxId, event));
+            return login(body, password)
+                    .then(Mono.defer(() -> mongo.findAndModify(Query.query(Criteria.where("_id").is(mailboxId)), update,
+                            FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)));
+        })
+                .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
+                        "An external account for " + body.mail() + " is already registered"))
+                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved))
+                .map(ExternalAccounts::view);
+    }
+
+    /** A password is given unless it is missing, blank or the mask a client read back. */
+    private static boolean given(String password) {
+        return password != null && !password.isBlank() && !MASK.equals(password);
     }
 
     /** Enables or disables a mailbox; asking for the state it is in changes nothing and publishes nothing. */
