@@ -56,6 +56,25 @@ class TicketToMailIT {
     }
 
     @Test
+    void ticketDetailIsServedToItsTenantOnly(LocalStack stack) {
+        var created = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json",
+                "{\"subject\":\"Detail\",\"content\":\"c\",\"endUser\":{\"email\":\"d@example.com\",\"username\":\"D\"}}");
+        String ticketId = LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString();
+
+        var detail = stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/" + ticketId + ".json", null);
+        assertThat(detail.statusCode()).isEqualTo(200);
+        JsonNode content = LocalStack.JSON.readTree(detail.body()).path("result").path("content");
+        assertThat(content.path("ticketId").asString()).isEqualTo(ticketId);
+        assertThat(content.path("subject").asString()).isEqualTo("Detail");
+        assertThat(content.path("status").asString()).isEqualTo("new");
+
+        var other = TestTenants.create(stack, "peek");
+        var peek = other.nhn().send("GET", other.path("ticket/" + ticketId + ".json"), null);
+        EdgeAuthenticationIT.assertEnvelopeError(peek, 404, "No ticket " + ticketId);
+        assertThat(peek.body()).doesNotContain("Detail");
+    }
+
+    @Test
     void customerTextIsEscapedInsideTheTemplate(LocalStack stack) throws Exception {
         String body = seedBody().replace("\"content\": \"문의내용\"", "\"content\": \"<script>alert(1)</script>\"");
         var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", body);

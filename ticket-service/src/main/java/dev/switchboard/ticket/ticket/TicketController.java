@@ -1,5 +1,6 @@
 package dev.switchboard.ticket.ticket;
 
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -10,7 +11,7 @@ import dev.switchboard.platform.web.NhnResponse;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
 import reactor.core.publisher.Mono;
 
-/** NHN ticket API: {@code POST /{serviceId}/openapi/v1/ticket.json}. */
+/** NHN ticket API: create ({@code POST ticket.json}) and detail ({@code GET ticket/{ticketId}.json}). */
 @RestController
 class TicketController {
 
@@ -18,6 +19,11 @@ class TicketController {
 
     TicketController(TicketService tickets) {
         this.tickets = tickets;
+    }
+
+    @GetMapping("/{serviceId}/openapi/v1/ticket/{ticketId}.json")
+    Mono<NhnResponse> detail(@PathVariable String serviceId, @PathVariable String ticketId) {
+        return tickets.find(serviceId, ticketId).map(NhnResponse::content);
     }
 
     @PostMapping("/{serviceId}/openapi/v1/ticket.json")

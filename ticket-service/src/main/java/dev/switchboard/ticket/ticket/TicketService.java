@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
 
 import dev.switchboard.events.ticket.TicketCreated;
@@ -50,6 +52,13 @@ class TicketService {
                 // a colliding random id is retried with a fresh one
                 .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
                 .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
+                .map(TicketService::view);
+    }
+
+    /** One ticket of the tenant; another tenant's ticket id is simply not found. */
+    Mono<TicketView> find(String serviceId, String ticketId) {
+        return mongo.findOne(Query.query(Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId)), Ticket.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
                 .map(TicketService::view);
     }
 
