@@ -1,10 +1,12 @@
 package dev.switchboard.ticket.ticket;
 
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.switchboard.platform.web.NhnResponse;
@@ -19,6 +21,11 @@ class TicketController {
 
     TicketController(TicketService tickets) {
         this.tickets = tickets;
+    }
+
+    @GetMapping("/{serviceId}/openapi/v1/ticket/list.json")
+    Mono<NhnResponse> list(@PathVariable String serviceId, @RequestParam MultiValueMap<String, String> params) {
+        return Mono.fromSupplier(() -> TicketQuery.parse(serviceId, params)).flatMap(tickets::list);
     }
 
     @GetMapping("/{serviceId}/openapi/v1/ticket/{ticketId}.json")

@@ -1,10 +1,14 @@
 package dev.switchboard.ticket.ticket;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
@@ -14,6 +18,7 @@ import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
+import dev.switchboard.platform.web.NhnResponse;
 import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
 import dev.switchboard.ticket.ticket.TicketRequests.TicketView;
@@ -22,7 +27,7 @@ import reactor.util.retry.Retry;
 
 /** Creates tickets; the ticket and its {@code TicketCreated} are written in one document insert. */
 @Service
-class TicketService {
+class TicketService implements InitializingBean {
 
     static final String STATUS_NEW = "new";
 
@@ -53,6 +58,27 @@ class TicketService {
                 .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
                 .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
                 .map(TicketService::view);
+    }
+
+    /** A page of the tenant's tickets with the vendor's paging fields. */
+    Mono<NhnResponse> list(TicketQuery query) {
+        var filter = query.toQuery();
+        var page = query.toQuery().with(query.sort()).skip((long) (query.page() - 1) * query.pageSize())
+                .limit(query.pageSize());
+        return Mono.zip(mongo.count(filter, Ticket.class), mongo.find(page, Ticket.class).map(TicketService::view).collectList())
+                .map(both -> NhnResponse.page(both.getT2(), both.getT1(), query.page(), query.pageSize()));
+    }
+
+    /** The indexes the ticket queries use (production MongoDB uses them; the local wire server scans). */
+    @Override
+    public void afterPropertiesSet() {
+        // start-up runs on the main thread, so waiting here is safe
+        var indexes = mongo.indexOps(Ticket.class);
+        Mono.when(indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC)
+                                .named("tenant_updated")),
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("endUser.usercode", Sort.Direction.ASC)
+                                .named("tenant_usercode")))
+                .block(Duration.ofSeconds(30));
     }
 
     /** One ticket of the tenant; another tenant's ticket id is simply not found. */

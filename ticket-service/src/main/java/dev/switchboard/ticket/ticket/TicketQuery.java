@@ -1,0 +1,124 @@
+package dev.switchboard.ticket.ticket;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.util.MultiValueMap;
+
+import dev.switchboard.platform.web.NhnApiException;
+
+/**
+ * The filters, sort and page of the vendor's ticket list, parsed and checked. Dates are
+ * {@code yyyyMMddHHmmss} in the tenant's time zone (UTC until tenants carry one).
+ */
+record TicketQuery(String serviceId, Instant start, Instant end, String ticketId, String status,
+                   List<Long> categoryIds, String usercode, Sort sort, int page, int pageSize) {
+
+    static final int MAX_PAGE_SIZE = 200;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    private static final Set<String> STATUSES = Set.of("new", "open", "closed");
+    private static final Set<String> SORTABLE = Set.of("updatedDt", "createdDt");
+
+    static TicketQuery parse(String serviceId, MultiValueMap<String, String> params) {
+        int page = number(params.getFirst("page"), "page", 1);
+        int pageSize = number(params.getFirst("pageSize"), "pageSize", 10);
+        if (page < 1) {
+            throw NhnApiException.badRequest("page starts at 1");
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw NhnApiException.badRequest("pageSize must be 1-" + MAX_PAGE_SIZE);
+        }
+        String status = params.getFirst("status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw NhnApiException.badRequest("status must be one of new, open, closed");
+        }
+        List<Long> categories = new ArrayList<>();
+        for (String value : params.getOrDefault("categoryId", List.of())) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    categories.add((long) number(part.trim(), "categoryId", 0));
+                }
+            }
+        }
+        return new TicketQuery(serviceId, date(params.getFirst("startDt"), "startDt"), date(params.getFirst("endDt"), "endDt"),
+                blankToNull(params.getFirst("ticketId")), status, categories, blankToNull(params.getFirst("usercode")),
+                sort(params.getFirst("sort")), page, pageSize);
+    }
+
+    /** The Mongo query; the index {serviceId, updatedAt} serves the default listing. */
+    Query toQuery() {
+        Criteria criteria = Criteria.where("serviceId").is(serviceId);
+        if (start != null || end != null) {
+            Criteria created = Criteria.where("createdAt");
+            if (start != null) {
+                created = created.gte(start);
+            }
+            if (end != null) {
+                created = created.lte(end);
+            }
+            criteria = criteria.andOperator(created);
+        }
+        if (ticketId != null) {
+            criteria = criteria.and("_id").is(ticketId);
+        }
+        if (status != null) {
+            criteria = criteria.and("status").is(status);
+        }
+        if (!categoryIds.isEmpty()) {
+            criteria = criteria.and("categoryId").in(categoryIds);
+        }
+        if (usercode != null) {
+            criteria = criteria.and("endUser.usercode").is(usercode);
+        }
+        return Query.query(criteria);
+    }
+
+    private static Sort sort(String value) {
+        if (value == null || value.isBlank()) {
+            return Sort.by(Sort.Direction.DESC, "updatedAt").and(Sort.by(Sort.Direction.DESC, "_id"));
+        }
+        String[] parts = value.split(":");
+        if (!SORTABLE.contains(parts[0]) || parts.length > 2
+                || (parts.length == 2 && !parts[1].equals("asc") && !parts[1].equals("desc"))) {
+            throw NhnApiException.badRequest("sort must be updatedDt or createdDt, optionally :asc or :desc");
+        }
+        String field = parts[0].equals("createdDt") ? "createdAt" : "updatedAt";
+        var direction = parts.length == 2 && parts[1].equals("asc") ? Sort.Direction.ASC : Sort.Direction.DESC;
+        return Sort.by(direction, field).and(Sort.by(direction, "_id"));
+    }
+
+    private static Instant date(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(value, DATE).atZone(ZoneId.of("UTC")).toInstant();
+        } catch (DateTimeParseException e) {
+            throw NhnApiException.badRequest(name + " must be yyyyMMddHHmmss");
+        }
+    }
+
+    private static int number(String value, String name, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw NhnApiException.badRequest(name + " must be a number");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
