@@ -115,6 +115,7 @@ class NhnAuthenticationFilter implements WebFilter, Ordered {
         MediaType contentType = request.getHeaders().getContentType();
         boolean upload = contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType);
         return readBody(request).flatMap(body -> {
+            // re-wraps the bytes on every subscription: read once for the file's MD5, again when forwarded
             ServerHttpRequest replay = withBody(request, exchange, body);
             Mono<String> expected = upload
                     // for an upload the MD5 of the file takes the place of parameters and body
@@ -123,7 +124,7 @@ class NhnAuthenticationFilter implements WebFilter, Ordered {
                     : Mono.just(NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
                             request.getQueryParams(), body, timestamp.trim()));
             return expected.flatMap(signature -> NhnSignature.matches(signature, authorization)
-                    ? forward(exchange, chain, serviceId, withBody(request, exchange, body))
+                    ? forward(exchange, chain, serviceId, replay)
                     : Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match")));
         });
     }

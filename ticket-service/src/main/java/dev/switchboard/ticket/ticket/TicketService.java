@@ -63,7 +63,7 @@ class TicketService implements InitializingBean {
     /** A page of the tenant's tickets with the vendor's paging fields. */
     Mono<NhnResponse> list(TicketQuery query) {
         var filter = query.toQuery();
-        var page = query.toQuery().with(query.sort()).skip((long) (query.page() - 1) * query.pageSize())
+        var page = Query.of(filter).with(query.sort()).skip((long) (query.page() - 1) * query.pageSize())
                 .limit(query.pageSize());
         return Mono.zip(mongo.count(filter, Ticket.class), mongo.find(page, Ticket.class).map(TicketService::view).collectList())
                 .map(both -> NhnResponse.page(both.getT2(), both.getT1(), query.page(), query.pageSize()));
