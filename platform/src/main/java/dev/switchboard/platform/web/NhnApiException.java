@@ -35,6 +35,11 @@ public class NhnApiException extends RuntimeException {
         return new NhnApiException(HttpStatus.BAD_REQUEST, 400, message, new NhnResponse.Contents(failures));
     }
 
+    /** 401: missing or wrong credentials of a dialect that authenticates with them (SuperOffice). */
+    public static NhnApiException unauthorized(String message) {
+        return new NhnApiException(HttpStatus.UNAUTHORIZED, 401, message, null);
+    }
+
     public static NhnApiException forbidden(String message) {
         return new NhnApiException(HttpStatus.FORBIDDEN, 403, message, null);
     }

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -13,6 +14,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.validation.FieldError;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
@@ -136,7 +139,36 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         if (find(input, DecodingException.class) != null) {
             return "Invalid request body";
         }
+        TypeMismatchException mismatch = find(input, TypeMismatchException.class);
+        if (mismatch != null) {
+            return "Invalid value '" + mismatch.getValue() + "' for " + parameterName(input)
+                    + (mismatch.getRequiredType() == null ? "" : ": expected " + typeName(mismatch.getRequiredType()));
+        }
         return input.getReason() == null ? "Invalid request" : input.getReason();
+    }
+
+    /** The parameter as the client names it (the query or path variable name), not the Java name. */
+    private static String parameterName(ServerWebInputException input) {
+        var parameter = input.getMethodParameter();
+        if (parameter == null) {
+            return "a parameter";
+        }
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        if (query != null && !query.name().isEmpty()) {
+            return "'" + query.name() + "'";
+        }
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        if (path != null && !path.name().isEmpty()) {
+            return "'" + path.name() + "'";
+        }
+        return "'" + parameter.getParameterName() + "'";
+    }
+
+    private static String typeName(Class<?> type) {
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        return type == Boolean.class || type == boolean.class ? "true or false" : type.getSimpleName();
     }
 
     private static String firstLine(String message) {

@@ -8,7 +8,7 @@ import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeTrustFilter;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HTTP side every service shares: the NHN error mapping and the edge trust check. */
+/** The HTTP side every service shares: the error mapping of each dialect and the edge trust check. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EdgeProperties.class)
 public class PlatformWebConfiguration {
@@ -16,6 +16,11 @@ public class PlatformWebConfiguration {
     @Bean
     NhnErrorHandler nhnErrorHandler(JsonMapper json) {
         return new NhnErrorHandler(json);
+    }
+
+    @Bean
+    SuperOfficeErrorHandler superOfficeErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
+        return new SuperOfficeErrorHandler(json, nhnErrorHandler);
     }
 
     @Bean
