@@ -54,6 +54,7 @@ public final class DevStack {
                 Switchboard is running (ready in %.1f s)
                   API base URL      %s
                   demo tenant       serviceId=%s organizationId=%s serviceKey=%s
+                  SuperOffice agent Authorization: %s  (or: %s)
                   operator token    %s
                   Kafka             %s
                   MongoDB           %s
@@ -62,27 +63,31 @@ public final class DevStack {
                   logs              %s
                 Press Ctrl-C to stop.
                 %n""", seconds, stack.baseUrl(), demo.serviceId(), demo.organizationId(), demo.serviceKey(),
-                secrets.operatorToken(), in.kafkaBootstrapServers(), in.mongoUri(), in.mailHost(), in.smtpPort(),
+                demo.basicAuthorization(), demo.bearerAuthorization(), secrets.operatorToken(), in.kafkaBootstrapServers(), in.mongoUri(), in.mailHost(), in.smtpPort(),
                 in.mailHost(), in.imapPort(), dataDir.resolve("demo-tenant.json"), dataDir.resolve("logs"));
         stopped.await();
     }
 
-    /** The same demo tenant across restarts: its key is kept in demo-tenant.json once generated. */
+    /** The same demo tenant across restarts: its secrets are kept in demo-tenant.json once generated. */
     private static LocalStack.DemoTenant demoTenant(Path file) {
         String key = null;
+        String agentSecret = null;
         if (Files.exists(file)) {
             JsonNode existing = LocalStack.JSON.readTree(file.toFile());
             key = existing.path("serviceKey").asString(null);
+            agentSecret = existing.path("superOffice").path("agentSecret").asString(null);
         }
-        if (key == null) {
-            byte[] bytes = new byte[16];
-            new SecureRandom().nextBytes(bytes);
-            key = HexFormat.of().formatHex(bytes);
-        }
-        return new LocalStack.DemoTenant("demo", "DemoOrg0001", key, "demo", "Demo Support",
+        return new LocalStack.DemoTenant("demo", "DemoOrg0001", key != null ? key : randomHex(16),
+                agentSecret != null ? agentSecret : randomHex(24), "demo", "Demo Support",
                 "support@demo.switchboard.local",
                 "<html><body style=\"font-family:sans-serif\"><h2>Demo Support</h2><div>#{content}</div>"
                         + "<hr><small>Sent by Switchboard on behalf of Demo</small></body></html>");
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static void writeDemoFile(Path file, LocalStack stack, LocalStack.DemoTenant demo) {
@@ -93,6 +98,12 @@ public final class DevStack {
         json.put("organizationId", demo.organizationId());
         json.put("serviceKey", demo.serviceKey());
         json.put("domain", demo.domain());
+        Map<String, Object> superOffice = new LinkedHashMap<>();
+        superOffice.put("agentSecret", demo.agentSecret());
+        superOffice.put("basicAuthorization", demo.basicAuthorization());
+        superOffice.put("bearerAuthorization", demo.bearerAuthorization());
+        superOffice.put("emailAgent", stack.baseUrl() + "/api/v1/Agents/EMail/");
+        json.put("superOffice", superOffice);
         json.put("operatorToken", stack.secrets().operatorToken());
         json.put("kafkaBootstrapServers", in.kafkaBootstrapServers());
         json.put("mongoUri", in.mongoUri());

@@ -38,9 +38,23 @@ public final class LocalStack implements AutoCloseable {
                           StackSecrets secrets, DemoTenant demo) {
     }
 
-    /** A tenant the stack sets up, with sender settings so mail goes out in its layout. */
-    public record DemoTenant(String serviceId, String organizationId, String serviceKey, String domain,
-                             String senderName, String displayMail, String template) {
+    /**
+     * A tenant the stack sets up, with sender settings so mail goes out in its layout, and an agent secret
+     * for the SuperOffice dialect (Basic {@code serviceId:agentSecret} or Bearer {@code serviceId.agentSecret}).
+     */
+    public record DemoTenant(String serviceId, String organizationId, String serviceKey, String agentSecret,
+                             String domain, String senderName, String displayMail, String template) {
+
+        /** The {@code Authorization} value of the SuperOffice dialect, Basic scheme. */
+        public String basicAuthorization() {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (serviceId + ":" + agentSecret).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The {@code Authorization} value of the SuperOffice dialect, Bearer scheme. */
+        public String bearerAuthorization() {
+            return "Bearer " + serviceId + "." + agentSecret;
+        }
     }
 
     private final Infrastructure infra;
@@ -105,12 +119,19 @@ public final class LocalStack implements AutoCloseable {
     private void ensureDemoTenant() {
         DemoTenant demo = options.demo();
         String body = JSON.writeValueAsString(Map.of("serviceId", demo.serviceId(),
-                "organizationId", demo.organizationId(), "domain", demo.domain(), "serviceKey", demo.serviceKey()));
+                "organizationId", demo.organizationId(), "domain", demo.domain(), "serviceKey", demo.serviceKey(),
+                "agentSecret", demo.agentSecret()));
         HttpResponse<String> created = operator("POST", "/operator/v1/tenants", body);
         JsonNode header = JSON.readTree(created.body()).path("header");
         int code = header.path("resultCode").asInt();
         if (created.statusCode() != 200 || (code != 200 && code != 9007)) {
             throw new IllegalStateException("Demo tenant not created: " + created.statusCode() + " " + created.body());
+        }
+        // kept data may predate the agent secret: set the demo's every time (it is idempotent)
+        HttpResponse<String> agent = operator("PUT", "/operator/v1/tenants/" + demo.serviceId() + "/agent-secret",
+                JSON.writeValueAsString(Map.of("agentSecret", demo.agentSecret())));
+        if (agent.statusCode() != 200) {
+            throw new IllegalStateException("Demo agent secret not set: " + agent.body());
         }
         // Kafka starts empty on every run while Mongo keeps its data: re-seed the tenant topic the edge reads
         HttpResponse<String> republished = operator("POST", "/operator/v1/tenants/snapshots", null);

@@ -36,7 +36,7 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                         Path.of(System.getProperty("switchboard.logs.dir", "target/it-logs")),
                         Infrastructure.Options.ephemeral(), 0, StackSecrets.generate(),
                         new LocalStack.DemoTenant("demo", "WopqM8euoYw89B7i", "431402c0eaaf46d889f243db9e7492e2",
-                                "demo", "Demo Support", "support@demo.switchboard.local",
+                                "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00", "demo", "Demo Support", "support@demo.switchboard.local",
                                 "<html><body><h2>Demo Support</h2><div class=\"msg\">#{content}</div></body></html>"))),
                         LocalStack.class);
     }

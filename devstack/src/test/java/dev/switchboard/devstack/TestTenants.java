@@ -11,9 +11,15 @@ import java.util.UUID;
 final class TestTenants {
 
     /** A tenant the gateway already knows, with a client signing as it. */
-    record TestTenant(String serviceId, String organizationId, NhnClient nhn) {
+    record TestTenant(String serviceId, String organizationId, NhnClient nhn, String agentSecret) {
         String path(String rest) {
             return "/" + serviceId + "/openapi/v1/" + rest;
+        }
+
+        /** The SuperOffice dialect's Basic credential of this tenant. */
+        String basicAuthorization() {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (serviceId + ":" + agentSecret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
@@ -27,7 +33,10 @@ final class TestTenants {
         var created = stack.operator("POST", "/operator/v1/tenants", LocalStack.JSON.writeValueAsString(Map.of(
                 "serviceId", serviceId, "organizationId", organizationId, "domain", prefix, "serviceKey", key)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        var tenant = new TestTenant(serviceId, organizationId, new NhnClient(stack.baseUrl(), organizationId, key));
+        String agentSecret = LocalStack.JSON.readTree(created.body()).path("result").path("content")
+                .path("agentSecret").asString();
+        var tenant = new TestTenant(serviceId, organizationId, new NhnClient(stack.baseUrl(), organizationId, key),
+                agentSecret);
         // the gateway learns of a new tenant from the tenant topic a moment later
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> tenant.nhn().send("GET", tenant.path("mail.json"), null).statusCode() == 200);

@@ -14,11 +14,17 @@ final class TenantRequests {
             @NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1-64 letters, digits, '_' or '-'") String serviceId,
             @NotBlank @Pattern(regexp = "[A-Za-z0-9]{1,64}", message = "must be 1-64 letters or digits") String organizationId,
             @NotBlank @Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", message = "must be a DNS label") String domain,
-            @Pattern(regexp = "[A-Za-z0-9]{32,128}", message = "must be 32-128 letters or digits") String serviceKey) {
+            @Pattern(regexp = "[A-Za-z0-9]{32,128}", message = "must be 32-128 letters or digits") String serviceKey,
+            @Pattern(regexp = "[A-Za-z0-9]{32,128}", message = "must be 32-128 letters or digits") String agentSecret) {
     }
 
-    /** A tenant as the operator sees it; the key only once, in the answer to its creation. */
+    /** Sets a tenant's agent secret: the given one (importing a credential), else a new random one. */
+    record AgentSecretRequest(
+            @Pattern(regexp = "[A-Za-z0-9]{32,128}", message = "must be 32-128 letters or digits") String agentSecret) {
+    }
+
+    /** A tenant as the operator sees it; each secret only once, in the answer that set it, else masked. */
     record TenantView(String serviceId, String organizationId, String domain, boolean enabled, int keyVersion,
-                      String serviceKey, long createdDt, long updatedDt) {
+                      String serviceKey, String agentSecret, long createdDt, long updatedDt) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.account.tenant;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -29,6 +30,7 @@ import reactor.core.publisher.Mono;
 class TenantService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String MASK = "********";
 
     private final ReactiveMongoTemplate mongo;
     private final SecretBox secrets;
@@ -49,31 +51,48 @@ class TenantService {
     }
 
     Mono<TenantView> create(CreateTenantRequest request, String correlationId) {
-        String serviceKey = request.serviceKey() != null ? request.serviceKey() : newServiceKey();
+        String serviceId = request.serviceId();
+        String serviceKey = request.serviceKey() != null ? request.serviceKey() : newSecret();
+        String agentSecret = request.agentSecret() != null ? request.agentSecret() : newSecret();
         var now = clock.instant();
-        var event = snapshot(request.serviceId(), request.organizationId(), request.domain(), true, 1, serviceKey,
+        var event = snapshot(serviceId, request.organizationId(), request.domain(), true, 1, serviceKey, agentSecret,
                 correlationId);
-        var tenant = new Tenant(request.serviceId(), request.organizationId(), request.domain(),
-                secrets.seal(serviceKey, Tenant.keyContext(request.serviceId())), 1, true, now, now,
-                List.of(outbox.pending(request.serviceId(), event)));
+        var tenant = new Tenant(serviceId, request.organizationId(), request.domain(),
+                secrets.seal(serviceKey, Tenant.keyContext(serviceId)), 1,
+                secrets.seal(agentSecret, Tenant.agentSecretContext(serviceId)), true, now, now,
+                List.of(outbox.pending(serviceId, event)));
         return mongo.insert(tenant)
                 .onErrorMap(DuplicateKeyException.class,
-                        e -> NhnApiException.relatedDataExists("Service " + request.serviceId() + " already exists"))
+                        e -> NhnApiException.relatedDataExists("Service " + serviceId + " already exists"))
                 .flatMap(saved -> relay.relay(Tenant.COLLECTION, saved.serviceId()).thenReturn(saved))
-                .map(saved -> view(saved, serviceKey));
+                .map(saved -> view(saved, serviceKey, agentSecret));
+    }
+
+    /**
+     * Sets the tenant's agent secret (the SuperOffice dialect's credential), replacing any earlier one, and
+     * answers it once. The edge learns it from the snapshot this publishes.
+     */
+    Mono<TenantView> setAgentSecret(String serviceId, String requested, String correlationId) {
+        String agentSecret = requested != null ? requested : newSecret();
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)),
+                        new Update().set("sealedAgentSecret", secrets.seal(agentSecret, Tenant.agentSecretContext(serviceId))),
+                        FindAndModifyOptions.options().returnNew(true), Tenant.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
+                .flatMap(tenant -> publishSnapshot(tenant, tenant.enabled(), correlationId))
+                .map(saved -> view(saved, null, agentSecret));
     }
 
     Mono<TenantView> find(String serviceId) {
         return mongo.findById(serviceId, Tenant.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
-                .map(tenant -> view(tenant, null));
+                .map(tenant -> view(tenant, null, null));
     }
 
     Mono<TenantView> setEnabled(String serviceId, boolean enabled, String correlationId) {
         return mongo.findById(serviceId, Tenant.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
                 .flatMap(tenant -> publishSnapshot(tenant, enabled, correlationId))
-                .map(saved -> view(saved, null));
+                .map(saved -> view(saved, null, null));
     }
 
     /**
@@ -89,8 +108,10 @@ class TenantService {
     private Mono<Tenant> publishSnapshot(Tenant tenant, boolean enabled, String correlationId) {
         String serviceId = tenant.serviceId();
         String key = secrets.open(tenant.sealedServiceKey(), Tenant.keyContext(serviceId));
+        String agentSecret = tenant.sealedAgentSecret() == null ? null
+                : secrets.open(tenant.sealedAgentSecret(), Tenant.agentSecretContext(serviceId));
         var event = snapshot(serviceId, tenant.organizationId(), tenant.domain(), enabled, tenant.keyVersion(), key,
-                correlationId);
+                agentSecret, correlationId);
         var update = new Update().set("enabled", enabled).set("updatedAt", clock.instant())
                 .push("pendingEvents", outbox.pending(serviceId, event));
         return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
@@ -99,7 +120,7 @@ class TenantService {
     }
 
     private TenantChanged snapshot(String serviceId, String organizationId, String domain, boolean enabled,
-                                   int keyVersion, String serviceKey, String correlationId) {
+                                   int keyVersion, String serviceKey, String agentSecret, String correlationId) {
         return TenantChanged.newBuilder()
                 .setMetadata(metadata.create(serviceId, correlationId))
                 .setServiceId(serviceId)
@@ -107,17 +128,20 @@ class TenantService {
                 .setDomain(domain)
                 .setEnabled(enabled)
                 .setKeyVersion(keyVersion)
-                .setEdgeSealedServiceKey(java.nio.ByteBuffer.wrap(edgeSealer.seal(serviceKey, serviceId)))
+                .setEdgeSealedServiceKey(ByteBuffer.wrap(edgeSealer.seal(serviceKey, serviceId)))
+                .setEdgeSealedAgentSecret(agentSecret == null ? null
+                        : ByteBuffer.wrap(edgeSealer.seal(agentSecret, EdgeSeal.agentSecretContext(serviceId))))
                 .build();
     }
 
-    private static TenantView view(Tenant tenant, String clearKey) {
+    private static TenantView view(Tenant tenant, String clearKey, String clearAgentSecret) {
         return new TenantView(tenant.serviceId(), tenant.organizationId(), tenant.domain(), tenant.enabled(),
-                tenant.keyVersion(), clearKey == null ? "********" : clearKey,
+                tenant.keyVersion(), clearKey == null ? MASK : clearKey,
+                clearAgentSecret != null ? clearAgentSecret : tenant.sealedAgentSecret() == null ? null : MASK,
                 tenant.createdAt().toEpochMilli(), tenant.updatedAt().toEpochMilli());
     }
 
-    private static String newServiceKey() {
+    private static String newSecret() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

@@ -10,6 +10,7 @@ import dev.switchboard.platform.crypto.EdgeSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeToken;
 import dev.switchboard.platform.web.NhnErrorHandler;
+import dev.switchboard.platform.web.SuperOfficeErrorHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Routes of the public API and the edge's shared pieces. */
@@ -32,7 +33,10 @@ class GatewayConfig {
                 .route("mail-settings", r -> r.order(2)
                         .path("/*/openapi/v1/mail.json", "/*/openapi/v1/mail/**")
                         .uri(services.account()))
-                .route("tickets", r -> r.order(3)
+                .route("superoffice-email", r -> r.order(3)
+                        .path("/api/v1/Agents/EMail/**")
+                        .uri(services.account()))
+                .route("tickets", r -> r.order(4)
                         .path("/*/openapi/v1/**", "/*/api/v2/**")
                         .uri(services.ticket()))
                 .build();
@@ -41,6 +45,11 @@ class GatewayConfig {
     @Bean
     NhnErrorHandler nhnErrorHandler(JsonMapper json) {
         return new NhnErrorHandler(json);
+    }
+
+    @Bean
+    SuperOfficeErrorHandler superOfficeErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
+        return new SuperOfficeErrorHandler(json, nhnErrorHandler);
     }
 
     @Bean

@@ -30,18 +30,20 @@ import dev.switchboard.gateway.tenant.TenantDirectory.TenantKey;
 import dev.switchboard.platform.edge.EdgeToken;
 import dev.switchboard.platform.edge.NhnSignature;
 import dev.switchboard.platform.web.NhnApiException;
+import dev.switchboard.platform.web.SuperOfficeErrorHandler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * NHN common authentication at the edge, before routing. Signed paths ({@code /{serviceId}/openapi/v1/})
+ * Authentication at the edge, before routing: NHN common authentication, and the SuperOffice dialect's
+ * Basic/Bearer credential ({@link AgentCredentials}) under {@code /api/v1/}. Signed paths ({@code /{serviceId}/openapi/v1/})
  * need a fresh {@code X-TC-Timestamp} and an {@code Authorization} matching the tenant's key (compared
  * in constant time; over the file's MD5 for multipart uploads); public paths ({@code /{serviceId}/api/v2/}) need an enabled tenant. Whatever passes
  * is forwarded with an {@link EdgeToken} naming the tenant, and client-sent internal headers are dropped,
  * so a service believes only what the edge established.
  */
 @Component
-class NhnAuthenticationFilter implements WebFilter, Ordered {
+class EdgeAuthenticationFilter implements WebFilter, Ordered {
 
     static final String TIMESTAMP = "X-TC-Timestamp";
     static final String CORRELATION = "X-Correlation-Id";
@@ -50,12 +52,15 @@ class NhnAuthenticationFilter implements WebFilter, Ordered {
     private static final Pattern SAFE_CORRELATION = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final TenantDirectory tenants;
+    private final AgentCredentials agentCredentials;
     private final EdgeToken edgeTokens;
     private final GatewayProperties properties;
     private final Clock clock = Clock.systemUTC();
 
-    NhnAuthenticationFilter(TenantDirectory tenants, EdgeToken edgeTokens, GatewayProperties properties) {
+    EdgeAuthenticationFilter(TenantDirectory tenants, AgentCredentials agentCredentials, EdgeToken edgeTokens,
+                            GatewayProperties properties) {
         this.tenants = tenants;
+        this.agentCredentials = agentCredentials;
         this.edgeTokens = edgeTokens;
         this.properties = properties;
     }
@@ -73,6 +78,12 @@ class NhnAuthenticationFilter implements WebFilter, Ordered {
         }
         if (path.startsWith("/operator/")) {
             return forward(exchange, chain, "", exchange.getRequest());
+        }
+        if (path.startsWith(SuperOfficeErrorHandler.PREFIX)) {
+            // the SuperOffice dialect: the tenant comes from the credential, not from the path
+            return Mono.fromCallable(() -> agentCredentials.authenticate(
+                            exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))
+                    .flatMap(serviceId -> forward(exchange, chain, serviceId, exchange.getRequest()));
         }
         Matcher signed = SIGNED.matcher(path);
         if (signed.matches()) {

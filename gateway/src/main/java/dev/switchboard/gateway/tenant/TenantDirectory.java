@@ -34,9 +34,12 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(TenantDirectory.class);
 
-    /** What the edge knows of a tenant; the key lives only in this process's memory. */
-    public record TenantKey(String serviceId, String organizationId, String serviceKey, boolean enabled,
-                            int keyVersion) {
+    /**
+     * What the edge knows of a tenant; the keys live only in this process's memory. {@code agentSecret}
+     * (the SuperOffice dialect's credential) is null while the tenant has none.
+     */
+    public record TenantKey(String serviceId, String organizationId, String serviceKey, String agentSecret,
+                            boolean enabled, int keyVersion) {
 
         @Override
         public String toString() {
@@ -131,8 +134,15 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
             if (serde.decode(record) instanceof TenantChanged changed) {
                 byte[] sealed = new byte[changed.getEdgeSealedServiceKey().remaining()];
                 changed.getEdgeSealedServiceKey().duplicate().get(sealed);
+                String agentSecret = null;
+                if (changed.getEdgeSealedAgentSecret() != null) {
+                    byte[] sealedAgent = new byte[changed.getEdgeSealedAgentSecret().remaining()];
+                    changed.getEdgeSealedAgentSecret().duplicate().get(sealedAgent);
+                    agentSecret = opener.open(sealedAgent, EdgeSeal.agentSecretContext(changed.getServiceId()));
+                }
                 var key = new TenantKey(changed.getServiceId(), changed.getOrganizationId(),
-                        opener.open(sealed, changed.getServiceId()), changed.getEnabled(), changed.getKeyVersion());
+                        opener.open(sealed, changed.getServiceId()), agentSecret, changed.getEnabled(),
+                        changed.getKeyVersion());
                 tenants.merge(key.serviceId(), key, (old, fresh) -> fresh.keyVersion() >= old.keyVersion() ? fresh : old);
             }
         } catch (UndecodableEventException | IllegalStateException e) {

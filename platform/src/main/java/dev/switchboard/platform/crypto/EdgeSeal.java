@@ -20,6 +20,14 @@ public final class EdgeSeal {
     private EdgeSeal() {
     }
 
+    /**
+     * Associated data of a tenant's sealed agent secret, distinct from the service key's (the serviceId),
+     * so one sealed value can never be passed off as the other.
+     */
+    public static String agentSecretContext(String serviceId) {
+        return serviceId + ":agent-secret";
+    }
+
     /** The sealing side, from a public keyset. */
     public static final class Sealer {
         private final HybridEncrypt encrypt;
