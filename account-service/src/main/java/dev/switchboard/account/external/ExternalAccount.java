@@ -8,13 +8,39 @@ import org.springframework.data.mongodb.core.mapping.Document;
 
 import dev.switchboard.platform.outbox.PendingEvent;
 
-/** An external (IMAP) mailbox of a tenant; the password is stored sealed, never in clear. */
+/**
+ * An inbound mailbox of a tenant: an NHN "external account" and a SuperOffice e-mail account are the same
+ * document. Passwords are stored sealed, never in clear.
+ *
+ * @param login         IMAP user name; null means the mailbox address
+ * @param outgoing      the SMTP server replies from this mailbox go through, if one is set
+ * @param details       what only the SuperOffice dialect shows (owner, folders, simple mode)
+ * @param health        fetch health kept by the fetcher; null until it first ran
+ */
 @Document(ExternalAccount.COLLECTION)
 record ExternalAccount(@Id String mailboxId, String serviceId, int accountId, String name, String host, int port,
-                       boolean ssl, String mail, byte[] sealedPassword, boolean mailDel, boolean active,
+                       boolean ssl, String mail, String login, byte[] sealedPassword, OutgoingServer outgoing,
+                       Details details, FetchHealth health, boolean mailDel, boolean active,
                        Instant createdAt, Instant updatedAt, List<PendingEvent> pendingEvents) {
 
     static final String COLLECTION = "external_accounts";
+
+    /** SMTP server of a mailbox; the password is sealed bound to the mailbox like the IMAP one. */
+    record OutgoingServer(String host, int port, boolean ssl, String login, byte[] sealedPassword) {
+    }
+
+    /** SuperOffice's descriptive fields, kept as given. */
+    record Details(Integer associateId, String inboxFolder, String sentFolder, Integer simpleMode) {
+        static final Details NONE = new Details(null, null, null, null);
+    }
+
+    /**
+     * Fetch health as SuperOffice reports it: {@code status} Unknown 0, Deleted 1, Failing 2, Failed 3, Ok 4;
+     * consecutive failures since the last success and the last failure's reason.
+     */
+    record FetchHealth(int status, int errorCount, String errorReason, Instant lastFetch) {
+        static final FetchHealth UNKNOWN = new FetchHealth(0, 0, "", null);
+    }
 
     static String mailboxId(String serviceId, int accountId) {
         return serviceId + ":" + accountId;
@@ -23,5 +49,22 @@ record ExternalAccount(@Id String mailboxId, String serviceId, int accountId, St
     /** Associated data binding a sealed password to its mailbox. */
     static String passwordContext(String mailboxId) {
         return "external-account-password:" + mailboxId;
+    }
+
+    /** Associated data binding a sealed SMTP password to its mailbox. */
+    static String outgoingPasswordContext(String mailboxId) {
+        return "external-account-smtp-password:" + mailboxId;
+    }
+
+    String imapLogin() {
+        return login == null ? mail : login;
+    }
+
+    FetchHealth healthOrUnknown() {
+        return health == null ? FetchHealth.UNKNOWN : health;
+    }
+
+    Details detailsOrNone() {
+        return details == null ? Details.NONE : details;
     }
 }

@@ -22,6 +22,15 @@ final class ExternalAccountRequests {
                          @Size(max = 256) String password,
                          Boolean mailDel) {
 
+        /** The mailbox this body describes; the NHN API logs in with the address itself. */
+        MailboxDraft draft() {
+            return new MailboxDraft(name, mail, server(), null, null, mailDel);
+        }
+
+        MailboxDraft.Server server() {
+            return new MailboxDraft.Server(host, port, ssl, null, password);
+        }
+
         @Override
         public String toString() {
             return "ExternalAccountBody[host=" + host + ", port=" + port + ", ssl=" + ssl + ", mail=" + mail

@@ -16,7 +16,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
-import dev.switchboard.account.external.ExternalAccountRequests.ExternalAccountBody;
+import dev.switchboard.account.external.MailboxDraft.Server;
 import dev.switchboard.events.mailbox.ExternalAccountDeleted;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
 import dev.switchboard.events.mailbox.ExternalAccountEnabled;
@@ -30,21 +30,24 @@ import dev.switchboard.platform.web.NhnApiException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** A tenant's external mailboxes: registered only after a real login, passwords sealed, always shown masked. */
+/**
+ * A tenant's inbound mailboxes, whichever dialect manages them: registered only after a real login, passwords
+ * sealed, always shown masked.
+ */
 @Service
 public class ExternalAccounts implements InitializingBean {
 
     static final String MASK = "********";
 
     private final ReactiveMongoTemplate mongo;
-    private final ImapVerifier verifier;
+    private final MailVerifier verifier;
     private final SecretBox secrets;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock = Clock.systemUTC();
 
-    ExternalAccounts(ReactiveMongoTemplate mongo, ImapVerifier verifier, SecretBox secrets,
+    ExternalAccounts(ReactiveMongoTemplate mongo, MailVerifier verifier, SecretBox secrets,
                      EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
         this.mongo = mongo;
         this.verifier = verifier;
@@ -64,98 +67,151 @@ public class ExternalAccounts implements InitializingBean {
                 .block(Duration.ofSeconds(30));
     }
 
-    /** The tenant's mailboxes, passwords masked, in id order. */
+    /** The tenant's mailboxes as the NHN API lists them, passwords masked, in id order. */
     public Mono<List<ExternalAccountView>> list(String serviceId) {
         return mongo.find(Query.query(Criteria.where("serviceId").is(serviceId).and("deleted").ne(true))
                                 .with(Sort.by("accountId")),
                         ExternalAccount.class)
-                .map(ExternalAccounts::view)
+                .map(ExternalAccountView::of)
                 .collectList();
     }
 
-    Mono<Void> verify(ExternalAccountBody body) {
-        if (!given(body.password())) {
+    /** A login with the given server and password, or a 400 saying why it failed. */
+    Mono<Void> verify(MailVerifier.Protocol protocol, Server server, String mail) {
+        if (!given(server.password())) {
             return Mono.error(NhnApiException.badRequest("Invalid request: password is required"));
         }
-        return login(body, body.password());
+        return login(protocol, server, mail, server.password());
     }
 
-    private Mono<Void> login(ExternalAccountBody body, String password) {
-        // DNS and IMAP are blocking I/O: they run on the bounded elastic scheduler
-        return Mono.fromCallable(() -> verifier.verify(body.host(), body.port(), body.ssl(), body.mail(), password))
-                .subscribeOn(Schedulers.boundedElastic())
+    /** Whether the login succeeds; the reason when it does not. */
+    Mono<MailVerifier.Outcome> check(MailVerifier.Protocol protocol, Server server, String mail, String password) {
+        String user = server.login() == null ? mail : server.login();
+        // DNS and the mail protocols are blocking I/O: they run on the bounded elastic scheduler
+        return Mono.fromCallable(() -> protocol == MailVerifier.Protocol.IMAP
+                        ? verifier.imap(server.host(), server.port(), server.ssl(), user, password)
+                        : verifier.smtp(server.host(), server.port(), server.ssl(), user, password))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Mono<Void> login(MailVerifier.Protocol protocol, Server server, String mail, String password) {
+        return check(protocol, server, mail, password)
                 .flatMap(outcome -> outcome.ok() ? Mono.<Void>empty()
-                        : Mono.error(NhnApiException.badRequest("Verification failed: " + outcome.failure())));
+                        : Mono.error(NhnApiException.badRequest((protocol == MailVerifier.Protocol.IMAP
+                                ? "Verification failed: " : "Outgoing (SMTP) verification failed: ")
+                                + outcome.failure())));
     }
 
-    Mono<ExternalAccountView> register(String serviceId, ExternalAccountBody body, String correlationId) {
-        if (body.name() == null || body.name().isBlank()) {
-            return Mono.error(NhnApiException.badRequest("Invalid request: name must be 1-20 characters"));
+    /** Registers a mailbox after logging in to its servers; the password is sealed bound to the new id. */
+    Mono<ExternalAccount> register(String serviceId, MailboxDraft draft, String correlationId) {
+        if (draft.incoming() == null) {
+            return Mono.error(NhnApiException.badRequest("Invalid request: incoming (IMAP) credentials are required"));
         }
-        return verify(body)
+        Server in = draft.incoming();
+        Server out = draft.outgoing();
+        Mono<Void> logins = verify(MailVerifier.Protocol.IMAP, in, draft.mail())
+                .then(out == null ? Mono.empty() : verify(MailVerifier.Protocol.SMTP, out, draft.mail()));
+        return logins
                 .then(Mono.defer(() -> nextId(serviceId)))
                 .flatMap(accountId -> {
                     var now = clock.instant();
                     String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
-                    boolean mailDel = Boolean.TRUE.equals(body.mailDel());
+                    boolean mailDel = Boolean.TRUE.equals(draft.mailDel());
+                    var outgoing = out == null ? null : new ExternalAccount.OutgoingServer(out.host(), out.port(),
+                            out.ssl(), out.login(), secrets.seal(out.password(),
+                                    ExternalAccount.outgoingPasswordContext(mailboxId)));
                     var event = ExternalAccountRegistered.newBuilder()
                             .setMetadata(metadata.create(serviceId, correlationId))
-                            .setAccountId(accountId).setName(body.name()).setHost(body.host()).setPort(body.port())
-                            .setSsl(body.ssl()).setMail(body.mail()).setMailDel(mailDel).setActive(true)
+                            .setAccountId(accountId).setName(draft.name()).setHost(in.host()).setPort(in.port())
+                            .setSsl(in.ssl()).setMail(draft.mail()).setMailDel(mailDel).setActive(true)
+                            .setLogin(in.login())
+                            .setOutgoingHost(out == null ? null : out.host())
+                            .setOutgoingPort(out == null ? null : out.port())
+                            .setOutgoingLogin(out == null ? null : out.login())
                             .build();
-                    var account = new ExternalAccount(mailboxId, serviceId, accountId, body.name(), body.host(),
-                            body.port(), body.ssl(), body.mail(),
-                            secrets.seal(body.password(), ExternalAccount.passwordContext(mailboxId)), mailDel, true,
-                            now, now, List.of(outbox.pending(mailboxId, event)));
+                    var account = new ExternalAccount(mailboxId, serviceId, accountId, draft.name(), in.host(),
+                            in.port(), in.ssl(), draft.mail(), in.login(),
+                            secrets.seal(in.password(), ExternalAccount.passwordContext(mailboxId)), outgoing,
+                            draft.details(), null, mailDel, true, now, now, List.of(outbox.pending(mailboxId, event)));
                     return mongo.insert(account);
                 })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
-                        "An external account for " + body.mail() + " is already registered"))
-                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, saved.mailboxId()).thenReturn(saved))
-                .map(ExternalAccounts::view);
+                        "An external account for " + draft.mail() + " is already registered"))
+                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, saved.mailboxId()).thenReturn(saved));
     }
 
     /**
-     * Edits name and connection after logging in with them again. An omitted or masked password keeps the
-     * stored one. Enabling and disabling have their own operations, so {@code active} is not changed here.
+     * Edits a mailbox after logging in with the result again. An omitted or masked password keeps the
+     * stored one; so do an omitted outgoing server and omitted details. Enabling and disabling have their
+     * own operations, so {@code active} is not changed here.
      */
-    Mono<ExternalAccountView> edit(String serviceId, int accountId, ExternalAccountBody body, String correlationId) {
-        if (body.name() == null || body.name().isBlank()) {
-            return Mono.error(NhnApiException.badRequest("Invalid request: name must be 1-20 characters"));
-        }
+    Mono<ExternalAccount> edit(String serviceId, int accountId, MailboxDraft draft, String correlationId) {
         String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
-        boolean newPassword = given(body.password());
         return find(serviceId, accountId).flatMap(account -> {
-            String password = newPassword ? body.password()
+            Server in = draft.incoming() != null ? draft.incoming()
+                    : new Server(account.host(), account.port(), account.ssl(), account.login(), null);
+            boolean newPassword = given(in.password());
+            String password = newPassword ? in.password()
                     : secrets.open(account.sealedPassword(), ExternalAccount.passwordContext(mailboxId));
-            boolean mailDel = body.mailDel() == null ? account.mailDel() : body.mailDel();
+            Server out = draft.outgoing();
+            var stored = account.outgoing();
+            boolean newOutgoingPassword = out != null && given(out.password());
+            String outPassword = out == null ? null : newOutgoingPassword ? out.password()
+                    : stored == null ? null
+                    : secrets.open(stored.sealedPassword(), ExternalAccount.outgoingPasswordContext(mailboxId));
+            if (out != null && outPassword == null) {
+                return Mono.error(NhnApiException.badRequest(
+                        "Invalid request: the outgoing (SMTP) password is required"));
+            }
+            var outgoing = out == null ? stored : new ExternalAccount.OutgoingServer(out.host(), out.port(), out.ssl(),
+                    out.login(), secrets.seal(outPassword, ExternalAccount.outgoingPasswordContext(mailboxId)));
+            boolean mailDel = draft.mailDel() == null ? account.mailDel() : draft.mailDel();
+            String name = draft.name() == null ? account.name() : draft.name();
+            var details = draft.details() == null ? account.details() : draft.details();
             var event = ExternalAccountUpdated.newBuilder()
                     .setMetadata(metadata.create(serviceId, correlationId))
-                    .setAccountId(accountId).setName(body.name()).setHost(body.host()).setPort(body.port())
-                    .setSsl(body.ssl()).setMail(body.mail()).setMailDel(mailDel).setPasswordChanged(newPassword)
+                    .setAccountId(accountId).setName(name).setHost(in.host()).setPort(in.port())
+                    .setSsl(in.ssl()).setMail(draft.mail()).setMailDel(mailDel).setPasswordChanged(newPassword)
+                    .setLogin(in.login())
+                    .setOutgoingHost(outgoing == null ? null : outgoing.host())
+                    .setOutgoingPort(outgoing == null ? null : outgoing.port())
+                    .setOutgoingLogin(outgoing == null ? null : outgoing.login())
+                    .setOutgoingPasswordChanged(newOutgoingPassword)
                     .build();
-            var update = new Update().set("name", body.name()).set("host", body.host()).set("port", body.port())
-                    .set("ssl", body.ssl()).set("mail", body.mail()).set("mailDel", mailDel)
+            var update = new Update().set("name", name).set("host", in.host()).set("port", in.port())
+                    .set("ssl", in.ssl()).set("mail", draft.mail()).set("login", in.login()).set("mailDel", mailDel)
                     .set("sealedPassword", secrets.seal(password, ExternalAccount.passwordContext(mailboxId)))
+                    .set("outgoing", outgoing).set("details", details)
                     .set("updatedAt", clock.instant())
                     .push("pendingEvents", outbox.pending(mailboxId, event));
-            return login(body, password)
+            return login(MailVerifier.Protocol.IMAP, in, draft.mail(), password)
+                    .then(out == null ? Mono.empty() : login(MailVerifier.Protocol.SMTP, out, draft.mail(), outPassword))
                     .then(Mono.defer(() -> mongo.findAndModify(Query.query(Criteria.where("_id").is(mailboxId)), update,
                             FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)));
         })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
-                        "An external account for " + body.mail() + " is already registered"))
-                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved))
-                .map(ExternalAccounts::view);
+                        "An external account for " + draft.mail() + " is already registered"))
+                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
     }
 
     /** A password is given unless it is missing, blank or the mask a client read back. */
-    private static boolean given(String password) {
+    static boolean given(String password) {
         return password != null && !password.isBlank() && !MASK.equals(password);
     }
 
+    /** The stored IMAP password, for a login check of a saved mailbox; never leaves this service. */
+    String storedPassword(ExternalAccount account) {
+        return secrets.open(account.sealedPassword(), ExternalAccount.passwordContext(account.mailboxId()));
+    }
+
+    /** The stored SMTP password, or null when the mailbox has no outgoing server. */
+    String storedOutgoingPassword(ExternalAccount account) {
+        return account.outgoing() == null ? null : secrets.open(account.outgoing().sealedPassword(),
+                ExternalAccount.outgoingPasswordContext(account.mailboxId()));
+    }
+
     /** Enables or disables a mailbox; asking for the state it is in changes nothing and publishes nothing. */
-    Mono<ExternalAccountView> setActive(String serviceId, int accountId, boolean active, String correlationId) {
+    Mono<ExternalAccount> setActive(String serviceId, int accountId, boolean active, String correlationId) {
         String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
         return find(serviceId, accountId).flatMap(account -> {
             if (account.active() == active) {
@@ -173,25 +229,27 @@ public class ExternalAccounts implements InitializingBean {
                     // a concurrent request made the same change first
                     .switchIfEmpty(Mono.defer(() -> find(serviceId, accountId)))
                     .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
-        }).map(ExternalAccounts::view);
+        });
     }
 
     /**
-     * Deletes a disabled mailbox. The document first becomes a tombstone carrying {@code ExternalAccountDeleted},
-     * so the event cannot be lost; once relayed, the tombstone is removed.
+     * Deletes a mailbox. The NHN API deletes only disabled mailboxes ({@code onlyWhenDisabled}); SuperOffice
+     * has no such state. The document first becomes a tombstone carrying {@code ExternalAccountDeleted}, so the
+     * event cannot be lost; once relayed, the tombstone is removed.
      */
-    Mono<Void> delete(String serviceId, int accountId, String correlationId) {
+    Mono<Void> delete(String serviceId, int accountId, boolean onlyWhenDisabled, String correlationId) {
         String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
         return find(serviceId, accountId).flatMap(account -> {
-            if (account.active()) {
+            if (onlyWhenDisabled && account.active()) {
                 return Mono.error(NhnApiException.badRequest(
                         "External account " + accountId + " is enabled: disable it before deleting it"));
             }
             var event = ExternalAccountDeleted.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
                     .setAccountId(accountId).build();
-            var update = new Update().set("deleted", true).set("updatedAt", clock.instant())
+            var update = new Update().set("deleted", true).set("active", false).set("updatedAt", clock.instant())
                     .push("pendingEvents", outbox.pending(mailboxId, event));
-            return mongo.updateFirst(Query.query(Criteria.where("_id").is(mailboxId).and("active").is(false)), update,
+            Criteria still = Criteria.where("_id").is(mailboxId).and("deleted").ne(true);
+            return mongo.updateFirst(Query.query(onlyWhenDisabled ? still.and("active").is(false) : still), update,
                             ExternalAccount.class)
                     .then(relay.relay(ExternalAccount.COLLECTION, mailboxId))
                     .then(mongo.remove(Query.query(Criteria.where("_id").is(mailboxId).and("pendingEvents").size(0)),
@@ -200,8 +258,8 @@ public class ExternalAccounts implements InitializingBean {
         });
     }
 
-    private Mono<ExternalAccount> find(String serviceId, int accountId) {
-        // the id is looked up inside the caller's tenant only: another tenant's id is simply not found
+    /** A mailbox of the caller's tenant: another tenant's id is simply not found. */
+    Mono<ExternalAccount> find(String serviceId, int accountId) {
         return mongo.findOne(Query.query(Criteria.where("_id").is(ExternalAccount.mailboxId(serviceId, accountId))
                         .and("deleted").ne(true)), ExternalAccount.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No external account " + accountId)));
@@ -213,11 +271,5 @@ public class ExternalAccounts implements InitializingBean {
                         new Update().inc("seq", 1), FindAndModifyOptions.options().upsert(true).returnNew(true),
                         Document.class, "counters")
                 .map(counter -> ((Number) counter.get("seq")).intValue());
-    }
-
-    private static ExternalAccountView view(ExternalAccount account) {
-        return new ExternalAccountView(account.accountId(), account.name(), account.active(), account.host(),
-                account.port(), account.ssl(), account.mail(), MASK, account.mailDel(),
-                account.createdAt().toEpochMilli(), account.updatedAt().toEpochMilli());
     }
 }

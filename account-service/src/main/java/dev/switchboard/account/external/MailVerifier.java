@@ -1,6 +1,7 @@
 package dev.switchboard.account.external;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -13,12 +14,16 @@ import org.springframework.stereotype.Component;
 import dev.switchboard.account.config.AccountProperties;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Service;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 
-/** Logs in to a mailbox over IMAP with short timeouts and says precisely why it could not. */
+/**
+ * Logs in to a mail server (IMAP for fetching, SMTP for sending) with short timeouts and says precisely
+ * why it could not. The host is checked by {@link MailHostGuard} first and the connection goes to the
+ * very address that was checked ({@link PinnedSockets}).
+ */
 @Component
-class ImapVerifier {
+class MailVerifier {
 
     /** The outcome of a login attempt; {@code failure} is null on success and never contains the password. */
     record Outcome(String failure) {
@@ -27,35 +32,66 @@ class ImapVerifier {
         }
     }
 
+    /** Which server a login is for. */
+    enum Protocol {
+        IMAP("imap", "imaps"), SMTP("smtp", "smtps");
+
+        private final String plain;
+        private final String tls;
+
+        Protocol(String plain, String tls) {
+            this.plain = plain;
+            this.tls = tls;
+        }
+    }
+
     private final MailHostGuard guard;
     private final AccountProperties properties;
 
-    ImapVerifier(MailHostGuard guard, AccountProperties properties) {
+    MailVerifier(MailHostGuard guard, AccountProperties properties) {
         this.guard = guard;
         this.properties = properties;
     }
 
-    /** Blocking network I/O: callers run it on a bounded scheduler, never on an event loop. */
-    Outcome verify(String host, int port, boolean ssl, String user, String password) {
+    /** An IMAP login. Blocking network I/O: callers run it on a bounded scheduler, never on an event loop. */
+    Outcome imap(String host, int port, boolean ssl, String user, String password) {
+        return login(Protocol.IMAP, host, port, ssl, user, password);
+    }
+
+    /** An SMTP login (AUTH); without implicit TLS, STARTTLS is used when the server offers it. */
+    Outcome smtp(String host, int port, boolean ssl, String user, String password) {
+        return login(Protocol.SMTP, host, port, ssl, user, password);
+    }
+
+    private Outcome login(Protocol kind, String host, int port, boolean ssl, String user, String password) {
+        InetAddress address;
         try {
-            guard.check(host);
+            address = guard.check(host);
         } catch (MailHostGuard.RefusedHostException e) {
             return new Outcome("host refused: " + e.getMessage());
         } catch (UnknownHostException e) {
             return new Outcome("host unreachable: unknown host " + host);
         }
-        String protocol = ssl ? "imaps" : "imap";
+        String protocol = ssl ? kind.tls : kind.plain;
+        String prefix = "mail." + protocol;
         Properties config = new Properties();
         String timeout = Long.toString(properties.mailReadTimeout().toMillis());
-        config.put("mail." + protocol + ".connectiontimeout", Long.toString(properties.mailConnectTimeout().toMillis()));
-        config.put("mail." + protocol + ".timeout", timeout);
-        config.put("mail." + protocol + ".writetimeout", timeout);
-        if (ssl) {
-            config.put("mail.imaps.ssl.checkserveridentity", "true");
+        config.put(prefix + ".connectiontimeout", Long.toString(properties.mailConnectTimeout().toMillis()));
+        config.put(prefix + ".timeout", timeout);
+        config.put(prefix + ".writetimeout", timeout);
+        config.put(prefix + ".ssl.checkserveridentity", "true");
+        config.put(prefix + ".socketFactory", PinnedSockets.plain(address));
+        config.put(prefix + ".socketFactory.fallback", "false");
+        config.put(prefix + ".ssl.socketFactory", PinnedSockets.tls(address));
+        if (kind == Protocol.SMTP) {
+            config.put(prefix + ".auth", "true");
+            if (!ssl) {
+                config.put(prefix + ".starttls.enable", "true");
+            }
         }
         Session session = Session.getInstance(config);
-        try (Store store = session.getStore(protocol)) {
-            store.connect(host, port, user, password);
+        try (Service service = kind == Protocol.IMAP ? session.getStore(protocol) : session.getTransport(protocol)) {
+            service.connect(host, port, user, password);
             return new Outcome(null);
         } catch (AuthenticationFailedException e) {
             return new Outcome("authentication failed");

@@ -1,0 +1,35 @@
+package dev.switchboard.account.external;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+import org.junit.jupiter.api.Test;
+
+/** Whatever name the mail client connects to, the socket goes to the address the guard checked. */
+class PinnedSocketsTest {
+
+    @Test
+    void connectsToThePinnedAddressWhateverTheNameResolvesTo() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 10, loopback)) {
+            int port = server.getLocalPort();
+            // a name that resolves nowhere stands for one that was re-pointed after the check
+            try (Socket socket = PinnedSockets.plain(loopback).createSocket()) {
+                socket.connect(InetSocketAddress.createUnresolved("rebound.invalid", port), 2000);
+                assertThat(socket.getInetAddress()).isEqualTo(loopback);
+                assertThat(socket.getPort()).isEqualTo(port);
+            }
+            try (Socket socket = PinnedSockets.plain(loopback).createSocket("rebound.invalid", port)) {
+                assertThat(socket.getInetAddress()).isEqualTo(loopback);
+            }
+            try (Socket socket = PinnedSockets.tls(loopback).createSocket()) {
+                socket.connect(InetSocketAddress.createUnresolved("rebound.invalid", port), 2000);
+                assertThat(socket.getInetAddress()).isEqualTo(loopback);
+            }
+        }
+    }
+}
