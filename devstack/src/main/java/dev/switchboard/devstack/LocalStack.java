@@ -154,6 +154,19 @@ public final class LocalStack implements AutoCloseable {
         if (saved.statusCode() != 200) {
             throw new IllegalStateException("Demo sender settings not saved: " + saved.body());
         }
+        // the seed's submission types, with their ids, so the seed's ticket (categoryId 2542) is valid
+        try (var categories = LocalStack.class.getResourceAsStream("/demo-categories.json")) {
+            for (JsonNode category : JSON.readTree(categories)) {
+                HttpResponse<String> made = nhn.send("POST", "/" + demo.serviceId()
+                        + "/openapi/v1/ticket/categories.json", JSON.writeValueAsString(category));
+                int result = JSON.readTree(made.body()).path("header").path("resultCode").asInt();
+                if (made.statusCode() != 200 || (result != 200 && result != 9007)) {
+                    throw new IllegalStateException("Demo category not created: " + made.body());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         log.info("Demo tenant {} is ready", demo.serviceId());
     }
 

@@ -18,6 +18,10 @@ class TicketListIT {
     @Test
     void pagesFiltersAndKeepsToTheTenant(LocalStack stack) {
         var tenant = TestTenants.create(stack, "list");
+        for (int id : new int[] {7, 8}) {
+            assertThat(tenant.nhn().send("POST", tenant.path("ticket/categories.json"),
+                    "{\"categoryId\":" + id + ",\"name\":\"c" + id + "\"}").statusCode()).isEqualTo(200);
+        }
         List<String> ids = new ArrayList<>();
         for (String extra : new String[] {"\"usercode\":\"u1\",", "", "\"usercode\":\"u2\","}) {
             String category = ids.size() == 1 ? "\"categoryId\":\"7\"," : "";

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.switchboard.events.category.CategoryChanged;
+import dev.switchboard.events.category.CategoryDeleted;
 import dev.switchboard.events.mail.MailSettingsChanged;
 import dev.switchboard.events.mailbox.ExternalAccountDeleted;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
@@ -30,6 +32,10 @@ public enum Topic {
     /** External mailbox life cycle keyed by mailbox id ({@code serviceId:accountId}). */
     MAILBOX_EVENTS("switchboard.mailbox.events", 6, false, "mailboxId", List.of(ExternalAccountRegistered.class,
             ExternalAccountUpdated.class, ExternalAccountEnabled.class, ExternalAccountDisabled.class, ExternalAccountDeleted.class)),
+
+    /** Changes of a tenant's category tree keyed by serviceId, so one tree's changes stay ordered. */
+    CATEGORY_EVENTS("switchboard.category.events", 3, false, "serviceId",
+            List.of(CategoryChanged.class, CategoryDeleted.class)),
 
     /** Ticket life cycle keyed by ticketId, so everything about one ticket stays ordered. */
     TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class)),

@@ -19,9 +19,11 @@ import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.NhnResponse;
+import dev.switchboard.ticket.category.Categories;
 import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
 import dev.switchboard.ticket.ticket.TicketRequests.TicketView;
+import dev.switchboard.ticket.ticket.TicketRequests.ValidationFailure;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -33,26 +35,35 @@ class TicketService implements InitializingBean {
 
     private final ReactiveMongoTemplate mongo;
     private final TicketValidator validator;
+    private final Categories categories;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock = Clock.systemUTC();
 
-    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, EventMetadataFactory metadata, Outbox outbox,
-                  OutboxRelay relay) {
+    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Categories categories,
+                  EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
         this.mongo = mongo;
         this.validator = validator;
+        this.categories = categories;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
     }
 
     Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
-        var failures = validator.validate(request);
-        if (!failures.isEmpty()) {
-            return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
-        }
-        return Mono.fromSupplier(() -> newTicket(serviceId, request, correlationId))
+        var failures = new java.util.ArrayList<>(validator.validate(request));
+        Mono<Boolean> knownCategory = request.categoryId() == null || request.categoryId() <= 0 ? Mono.just(true)
+                : categories.exists(serviceId, request.categoryId());
+        return knownCategory.flatMap(known -> {
+            if (!known) {
+                failures.add(ValidationFailure.of("category", TicketValidator.SystemField.CATEGORY.id(), "invalid",
+                        request.categoryId()));
+            }
+            return failures.isEmpty() ? Mono.just(request)
+                    : Mono.error(NhnApiException.invalid("Invalid ticket", failures));
+        })
+                .map(valid -> newTicket(serviceId, request, correlationId))
                 .flatMap(mongo::insert)
                 // a colliding random id is retried with a fresh one
                 .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
@@ -77,7 +88,9 @@ class TicketService implements InitializingBean {
         Mono.when(indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC)
                                 .named("tenant_updated")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("endUser.usercode", Sort.Direction.ASC)
-                                .named("tenant_usercode")))
+                                .named("tenant_usercode")),
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("categoryId", Sort.Direction.ASC)
+                                .named("tenant_category")))
                 .block(Duration.ofSeconds(30));
     }
 
