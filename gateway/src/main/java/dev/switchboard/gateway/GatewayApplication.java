@@ -6,11 +6,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 
 import dev.switchboard.platform.events.PlatformKafkaConfiguration;
+import dev.switchboard.platform.web.ApiErrorConfiguration;
 
 /** The one public entry point: checks NHN signatures and routes every dialect to its service. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(PlatformKafkaConfiguration.class)
+@Import({PlatformKafkaConfiguration.class, ApiErrorConfiguration.class})
 public class GatewayApplication {
 
     public static void main(String[] args) {

@@ -9,9 +9,6 @@ import org.springframework.context.annotation.Configuration;
 import dev.switchboard.platform.crypto.EdgeSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeToken;
-import dev.switchboard.platform.web.NhnErrorHandler;
-import dev.switchboard.platform.web.SuperOfficeErrorHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Routes of the public API and the edge's shared pieces. */
 @Configuration(proxyBeanMethods = false)
@@ -40,16 +37,6 @@ class GatewayConfig {
                         .path("/*/openapi/v1/**", "/*/api/v2/**")
                         .uri(services.ticket()))
                 .build();
-    }
-
-    @Bean
-    NhnErrorHandler nhnErrorHandler(JsonMapper json) {
-        return new NhnErrorHandler(json);
-    }
-
-    @Bean
-    SuperOfficeErrorHandler superOfficeErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
-        return new SuperOfficeErrorHandler(json, nhnErrorHandler);
     }
 
     @Bean

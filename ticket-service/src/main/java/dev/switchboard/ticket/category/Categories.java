@@ -84,7 +84,8 @@ public class Categories {
             List<Category> selected = parent != null ? tree.children(parent)
                     : child != null ? tree.ancestors(child)
                     : tree.categories();
-            return tree.ordered(selected).stream().map(c -> view(tree, c, language)).toList();
+            var shape = tree.shape();
+            return shape.ordered(selected).stream().map(c -> view(shape, c, language)).toList();
         });
     }
 
@@ -126,12 +127,13 @@ public class Categories {
             long parent = request.parent() == null ? current.parent() : request.parent();
             boolean moved = parent != current.parent();
             if (moved && parent != 0) {
-                if (parent == categoryId || tree.isDescendant(parent, categoryId)) {
+                var shape = tree.shape();
+                if (parent == categoryId || shape.isDescendant(parent, categoryId)) {
                     throw NhnApiException.badRequest("Category " + categoryId + " cannot move under itself or its own"
                             + " subcategory " + parent);
                 }
                 tree.find(parent).orElseThrow(() -> NhnApiException.badRequest("Invalid parent: no category " + parent));
-                int depth = tree.level(parent) + tree.height(categoryId);
+                int depth = shape.level(parent) + shape.height(categoryId);
                 if (depth > CategoryTree.MAX_LEVEL) {
                     throw NhnApiException.badRequest("Moving category " + categoryId + " under " + parent
                             + " would make the tree " + depth + " levels deep; at most " + CategoryTree.MAX_LEVEL);
@@ -200,14 +202,15 @@ public class Categories {
                 .flatMap(saved -> relay.relay(CategoryTree.COLLECTION, serviceId).thenReturn(saved))
                 // a deleted category has no view: the result is empty
                 .flatMap(saved -> Mono.justOrEmpty(saved.tree().find(saved.categoryId())
-                        .map(c -> view(saved.tree(), c, null))));
+                        .map(c -> view(saved.tree().shape(), c, null))));
     }
 
     private CategoryChanged changedEvent(CategoryTree tree, Category category, String change, String serviceId,
                                          String correlationId) {
+        var shape = tree.shape();
         return CategoryChanged.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
                 .setCategoryId(category.categoryId()).setParent(category.parent())
-                .setLevel(tree.level(category.categoryId())).setPath(tree.path(category.categoryId()))
+                .setLevel(shape.level(category.categoryId())).setPath(shape.path(category.categoryId()))
                 .setOrderNo(category.orderNo()).setName(category.name())
                 .setLanguages(new LinkedHashMap<>(category.languages()))
                 .setChange(change).build();
@@ -230,10 +233,10 @@ public class Categories {
         return languages;
     }
 
-    private static CategoryView view(CategoryTree tree, Category category, String language) {
+    private static CategoryView view(CategoryTree.Shape shape, Category category, String language) {
         String name = language != null && category.languages().containsKey(language)
                 ? category.languages().get(language) : category.name();
-        return new CategoryView(category.categoryId(), category.parent(), name, tree.level(category.categoryId()),
-                tree.path(category.categoryId()), category.orderNo(), category.languages());
+        return new CategoryView(category.categoryId(), category.parent(), name, shape.level(category.categoryId()),
+                shape.path(category.categoryId()), category.orderNo(), category.languages());
     }
 }

@@ -42,51 +42,90 @@ record CategoryTree(@Id String serviceId, long version, long lastId, List<Catego
         return categories.stream().filter(c -> c.parent() == parent).toList();
     }
 
-    /** Ancestors from the top level down to the direct parent. */
+    /** The derived shape (ancestors, levels, paths) of the tree as it is now; build once per request. */
+    Shape shape() {
+        return new Shape(categories);
+    }
+
     List<Category> ancestors(long categoryId) {
-        Map<Long, Category> byId = byId();
-        List<Category> chain = new ArrayList<>();
-        Category current = byId.get(categoryId);
-        while (current != null && current.parent() != 0 && chain.size() <= MAX_LEVEL) {
-            current = byId.get(current.parent());
-            if (current != null) {
-                chain.addFirst(current);
-            }
-        }
-        return chain;
+        return shape().ancestors(categoryId);
     }
 
     int level(long categoryId) {
-        return ancestors(categoryId).size() + 1;
+        return shape().level(categoryId);
     }
 
-    /** The vendor's path: a backslash, then each ancestor id followed by a backslash. */
     String path(long categoryId) {
-        StringBuilder path = new StringBuilder("\\");
-        for (Category ancestor : ancestors(categoryId)) {
-            path.append(ancestor.categoryId()).append('\\');
-        }
-        return path.toString();
+        return shape().path(categoryId);
     }
 
-    /** How many levels the category's subtree spans (1 for a leaf). */
     int height(long categoryId) {
-        return 1 + children(categoryId).stream().mapToInt(child -> height(child.categoryId())).max().orElse(0);
+        return shape().height(categoryId);
     }
 
     boolean isDescendant(long candidate, long ancestor) {
-        return ancestors(candidate).stream().anyMatch(c -> c.categoryId() == ancestor);
+        return shape().isDescendant(candidate, ancestor);
     }
 
-    /** Display order: by level, then order number, then id, as the vendor lists them. */
     List<Category> ordered(List<Category> some) {
-        return some.stream().sorted(Comparator.<Category>comparingInt(c -> level(c.categoryId()))
-                .thenComparingInt(Category::orderNo).thenComparingLong(Category::categoryId)).toList();
+        return shape().ordered(some);
     }
 
-    private Map<Long, Category> byId() {
-        Map<Long, Category> byId = new HashMap<>();
-        categories.forEach(c -> byId.put(c.categoryId(), c));
-        return byId;
+    /** Parent links indexed once, so listing a whole tree is linear rather than quadratic. */
+    static final class Shape {
+
+        private final Map<Long, Category> byId = new HashMap<>();
+        private final Map<Long, List<Category>> children = new HashMap<>();
+
+        private Shape(List<Category> categories) {
+            for (Category category : categories) {
+                byId.put(category.categoryId(), category);
+                children.computeIfAbsent(category.parent(), parent -> new ArrayList<>()).add(category);
+            }
+        }
+
+        /** Ancestors from the top level down to the direct parent. */
+        List<Category> ancestors(long categoryId) {
+            List<Category> chain = new ArrayList<>();
+            Category current = byId.get(categoryId);
+            while (current != null && current.parent() != 0 && chain.size() <= MAX_LEVEL) {
+                current = byId.get(current.parent());
+                if (current != null) {
+                    chain.addFirst(current);
+                }
+            }
+            return chain;
+        }
+
+        int level(long categoryId) {
+            return ancestors(categoryId).size() + 1;
+        }
+
+        /** The vendor's path: a backslash, then each ancestor id followed by a backslash. */
+        String path(long categoryId) {
+            StringBuilder path = new StringBuilder("\\");
+            for (Category ancestor : ancestors(categoryId)) {
+                path.append(ancestor.categoryId()).append('\\');
+            }
+            return path.toString();
+        }
+
+        /** How many levels the category's subtree spans (1 for a leaf). */
+        int height(long categoryId) {
+            return 1 + children.getOrDefault(categoryId, List.of()).stream()
+                    .mapToInt(child -> height(child.categoryId())).max().orElse(0);
+        }
+
+        boolean isDescendant(long candidate, long ancestor) {
+            return ancestors(candidate).stream().anyMatch(c -> c.categoryId() == ancestor);
+        }
+
+        /** Display order: by level, then order number, then id, as the vendor lists them. */
+        List<Category> ordered(List<Category> some) {
+            Map<Long, Integer> levels = new HashMap<>();
+            some.forEach(c -> levels.put(c.categoryId(), level(c.categoryId())));
+            return some.stream().sorted(Comparator.<Category>comparingInt(c -> levels.get(c.categoryId()))
+                    .thenComparingInt(Category::orderNo).thenComparingLong(Category::categoryId)).toList();
+        }
     }
 }

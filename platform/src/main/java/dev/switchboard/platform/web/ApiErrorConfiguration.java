@@ -1,0 +1,21 @@
+package dev.switchboard.platform.web;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/** The error mapping of each dialect, shared by the services and the gateway. */
+@Configuration(proxyBeanMethods = false)
+public class ApiErrorConfiguration {
+
+    @Bean
+    NhnErrorHandler nhnErrorHandler(JsonMapper json) {
+        return new NhnErrorHandler(json);
+    }
+
+    @Bean
+    SuperOfficeErrorHandler superOfficeErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
+        return new SuperOfficeErrorHandler(json, nhnErrorHandler);
+    }
+}
