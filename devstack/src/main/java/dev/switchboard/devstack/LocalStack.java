@@ -157,17 +157,59 @@ public final class LocalStack implements AutoCloseable {
         // the seed's submission types, with their ids, so the seed's ticket (categoryId 2542) is valid
         try (var categories = LocalStack.class.getResourceAsStream("/demo-categories.json")) {
             for (JsonNode category : JSON.readTree(categories)) {
-                HttpResponse<String> made = nhn.send("POST", "/" + demo.serviceId()
-                        + "/openapi/v1/ticket/categories.json", JSON.writeValueAsString(category));
-                int result = JSON.readTree(made.body()).path("header").path("resultCode").asInt();
-                if (made.statusCode() != 200 || (result != 200 && result != 9007)) {
-                    throw new IllegalStateException("Demo category not created: " + made.body());
-                }
+                expectSeeded(nhn.send("POST", "/" + demo.serviceId() + "/openapi/v1/ticket/categories.json",
+                        JSON.writeValueAsString(category)), "category " + category.path("categoryId"));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        seedDemoForm(nhn);
         log.info("Demo tenant {} is ready", demo.serviceId());
+    }
+
+    /**
+     * The seed's field list becomes the form of category 2542: system fields take the seed's titles and limits,
+     * custom fields keep their ids; other categories show the system fields without the consent.
+     */
+    private void seedDemoForm(NhnClient nhn) {
+        String base = "/" + options.demo().serviceId() + "/openapi/v1/ticket/";
+        List<Long> layout = new java.util.ArrayList<>();
+        try (var seed = LocalStack.class.getResourceAsStream("/demo-fields.json")) {
+            for (JsonNode field : JSON.readTree(seed).path("result").path("contents")) {
+                long id = field.path("fieldId").asLong();
+                layout.add(id);
+                var body = new java.util.LinkedHashMap<String, Object>();
+                for (String name : List.of("title", "description", "placeholder", "length", "required", "encrypt",
+                        "holdingText")) {
+                    body.put(name, field.get(name));
+                }
+                HttpResponse<String> saved;
+                if (id < 100) {
+                    saved = nhn.send("PUT", base + "fields/" + id + ".json", JSON.writeValueAsString(body));
+                } else {
+                    body.put("fieldId", id);
+                    body.put("code", field.path("code").asString());
+                    body.put("type", field.path("type").asString());
+                    body.put("options", field.get("options"));
+                    saved = nhn.send("POST", base + "fields.json", JSON.writeValueAsString(body));
+                }
+                expectSeeded(saved, "field " + id);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        expectSeeded(nhn.send("PUT", base + "categories/2542/fields.json",
+                JSON.writeValueAsString(Map.of("fieldIds", layout))), "layout of 2542");
+        expectSeeded(nhn.send("PUT", base + "categories/0/fields.json",
+                JSON.writeValueAsString(Map.of("fieldIds", List.of(1, 3, 5, 6, 2, 4, 9, 18, 19)))), "default layout");
+    }
+
+    /** A demo object is there: just made, or already there from an earlier start (9007). */
+    private static void expectSeeded(HttpResponse<String> response, String what) {
+        int result = JSON.readTree(response.body()).path("header").path("resultCode").asInt();
+        if (response.statusCode() != 200 || (result != 200 && result != 9007)) {
+            throw new IllegalStateException("Demo " + what + " not seeded: " + response.body());
+        }
     }
 
     /** Calls the operator API with the operator's token. */

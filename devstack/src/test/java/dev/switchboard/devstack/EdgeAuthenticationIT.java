@@ -19,7 +19,7 @@ class EdgeAuthenticationIT {
 
     static final String TICKET = "/demo/openapi/v1/ticket.json";
     static final String UPLOAD = "/demo/openapi/v1/ticket/attachments/upload.json";
-    static final String VALID = "{\"subject\":\"s\",\"content\":\"c\",\"endUser\":{\"email\":\"a@example.com\",\"username\":\"A\"}}";
+    static final String VALID = "{\"categoryId\":2536,\"subject\":\"s\",\"content\":\"c\",\"endUser\":{\"email\":\"a@example.com\",\"username\":\"A\"}}";
 
     @Test
     void badSignatureIsRefusedWith400(LocalStack stack) {
@@ -57,14 +57,14 @@ class EdgeAuthenticationIT {
 
     @Test
     void wrongTypeIsRefusedWith400NamingTheField(LocalStack stack) {
-        var response = stack.nhnClient().send("POST", TICKET, VALID.replace("{\"subject\"", "{\"categoryId\":\"abc\",\"subject\""));
+        var response = stack.nhnClient().send("POST", TICKET, VALID.replace("\"categoryId\":2536", "\"categoryId\":\"abc\""));
         assertEnvelopeError(response, 400, "categoryId");
     }
 
     @Test
     void invalidTicketReportsEveryFailureInTheVendorShape(LocalStack stack) {
         var response = stack.nhnClient().send("POST", TICKET,
-                "{\"subject\":\"\",\"content\":\"c\",\"endUser\":{\"email\":\"not-a-mail\",\"username\":\"A\",\"phone\":\"12345678901234567890123\"}}");
+                "{\"subject\":\"\",\"content\":\"c\",\"endUser\":{\"email\":\"not-a-mail\",\"username\":\"A\",\"phone\":\"1234567890123456789012345678901\"}}");
         JsonNode body = assertEnvelopeError(response, 400, "Invalid ticket");
         JsonNode failures = body.path("result").path("contents");
         assertThat(failures.findValuesAsString("key")).contains("validate.ticket.subject.required",
@@ -77,7 +77,7 @@ class EdgeAuthenticationIT {
 
     @Test
     void numericStringCategoryIdIsAccepted(LocalStack stack) {
-        var response = stack.nhnClient().send("POST", TICKET, VALID.replace("{\"subject\"", "{\"categoryId\":\"2542\",\"subject\""));
+        var response = stack.nhnClient().send("POST", TICKET, VALID.replace("\"categoryId\":2536", "\"categoryId\":\"2539\""));
         assertThat(response.statusCode()).isEqualTo(200);
     }
 

@@ -18,13 +18,13 @@ class TicketListIT {
     @Test
     void pagesFiltersAndKeepsToTheTenant(LocalStack stack) {
         var tenant = TestTenants.create(stack, "list");
-        for (int id : new int[] {7, 8}) {
+        for (int id : new int[] {7, 8, 9}) {
             assertThat(tenant.nhn().send("POST", tenant.path("ticket/categories.json"),
                     "{\"categoryId\":" + id + ",\"name\":\"c" + id + "\"}").statusCode()).isEqualTo(200);
         }
         List<String> ids = new ArrayList<>();
         for (String extra : new String[] {"\"usercode\":\"u1\",", "", "\"usercode\":\"u2\","}) {
-            String category = ids.size() == 1 ? "\"categoryId\":\"7\"," : "";
+            String category = ids.size() == 1 ? "\"categoryId\":\"7\"," : "\"categoryId\":9,";
             var created = tenant.nhn().send("POST", tenant.path("ticket.json"), "{" + category
                     + "\"subject\":\"s" + ids.size() + "\",\"content\":\"c\",\"endUser\":{" + extra
                     + "\"email\":\"l@example.com\",\"username\":\"L\"}}");

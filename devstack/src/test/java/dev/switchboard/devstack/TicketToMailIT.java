@@ -58,7 +58,7 @@ class TicketToMailIT {
     @Test
     void ticketDetailIsServedToItsTenantOnly(LocalStack stack) {
         var created = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json",
-                "{\"subject\":\"Detail\",\"content\":\"c\",\"endUser\":{\"email\":\"d@example.com\",\"username\":\"D\"}}");
+                "{\"categoryId\":2539,\"subject\":\"Detail\",\"content\":\"c\",\"endUser\":{\"email\":\"d@example.com\",\"username\":\"D\"}}");
         String ticketId = LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString();
 
         var detail = stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/" + ticketId + ".json", null);

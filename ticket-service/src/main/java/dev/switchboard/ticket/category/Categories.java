@@ -72,6 +72,11 @@ public class Categories {
         return tree(serviceId).map(tree -> tree.find(categoryId).isPresent());
     }
 
+    /** The tenant's categories as ticket views and field layouts need them, read once. */
+    public Mono<Lineages> lineages(String serviceId) {
+        return tree(serviceId).map(Lineages::new);
+    }
+
     /**
      * The list the help center shows: all categories, or the children of {@code parent}, or the ancestors of
      * {@code child}; names in {@code language} where given, else the default name.
@@ -234,9 +239,7 @@ public class Categories {
     }
 
     private static CategoryView view(CategoryTree.Shape shape, Category category, String language) {
-        String name = language != null && category.languages().containsKey(language)
-                ? category.languages().get(language) : category.name();
-        return new CategoryView(category.categoryId(), category.parent(), name, shape.level(category.categoryId()),
+        return new CategoryView(category.categoryId(), category.parent(), Lineages.name(category, language), shape.level(category.categoryId()),
                 shape.path(category.categoryId()), category.orderNo(), category.languages());
     }
 }

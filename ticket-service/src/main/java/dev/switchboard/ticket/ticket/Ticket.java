@@ -23,6 +23,7 @@ record Ticket(@Id String ticketId, String serviceId, Long categoryId, String sub
     record AttachmentRef(String attachmentId) {
     }
 
-    record UserField(String code, Object value) {
+    /** A user field value as checked and normalized; sealed at rest when its field says {@code encrypt}. */
+    record UserField(long fieldId, String code, String type, Object value, boolean encrypt) {
     }
 }

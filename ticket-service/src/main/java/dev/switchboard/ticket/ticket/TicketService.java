@@ -19,11 +19,10 @@ import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.NhnResponse;
-import dev.switchboard.ticket.category.Categories;
+import dev.switchboard.ticket.field.Fields;
 import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
 import dev.switchboard.ticket.ticket.TicketRequests.TicketView;
-import dev.switchboard.ticket.ticket.TicketRequests.ValidationFailure;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -35,40 +34,35 @@ class TicketService implements InitializingBean {
 
     private final ReactiveMongoTemplate mongo;
     private final TicketValidator validator;
-    private final Categories categories;
+    private final Fields fields;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock = Clock.systemUTC();
 
-    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Categories categories,
+    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Fields fields,
                   EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
         this.mongo = mongo;
         this.validator = validator;
-        this.categories = categories;
+        this.fields = fields;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
     }
 
     Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
-        var failures = new java.util.ArrayList<>(validator.validate(request));
-        Mono<Boolean> knownCategory = request.categoryId() == null || request.categoryId() <= 0 ? Mono.just(true)
-                : categories.exists(serviceId, request.categoryId());
-        return knownCategory.flatMap(known -> {
-            if (!known) {
-                failures.add(ValidationFailure.of("category", TicketValidator.SystemField.CATEGORY.id(), "invalid",
-                        request.categoryId()));
+        return fields.form(serviceId, request.categoryId(), request.language()).flatMap(form -> {
+            var outcome = validator.validate(request, form);
+            if (!outcome.failures().isEmpty()) {
+                return Mono.error(NhnApiException.invalid("Invalid ticket", outcome.failures()));
             }
-            return failures.isEmpty() ? Mono.just(request)
-                    : Mono.error(NhnApiException.invalid("Invalid ticket", failures));
-        })
-                .map(valid -> newTicket(serviceId, request, correlationId))
-                .flatMap(mongo::insert)
-                // a colliding random id is retried with a fresh one
-                .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
-                .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
-                .map(TicketService::view);
+            return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), correlationId))
+                    .flatMap(mongo::insert)
+                    // a colliding random id is retried with a fresh one
+                    .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
+                    .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
+                    .map(saved -> view(saved, form.categoryName(), form.categoryFullName()));
+        });
     }
 
     /** A page of the tenant's tickets with the vendor's paging fields. */
@@ -101,15 +95,14 @@ class TicketService implements InitializingBean {
                 .map(TicketService::view);
     }
 
-    private Ticket newTicket(String serviceId, CreateTicketRequest request, String correlationId) {
+    private Ticket newTicket(String serviceId, CreateTicketRequest request, List<Ticket.UserField> userFields,
+                             String correlationId) {
         var now = clock.instant();
         String ticketId = TicketIds.next(clock);
         var endUser = new Ticket.EndUser(request.endUser().usercode(), request.endUser().email(),
                 request.endUser().username(), request.endUser().phone());
         List<Ticket.AttachmentRef> attachments = request.attachments() == null ? List.of()
                 : request.attachments().stream().map(a -> new Ticket.AttachmentRef(a.attachmentId())).toList();
-        List<Ticket.UserField> userFields = request.userFields() == null ? List.of()
-                : request.userFields().stream().map(f -> new Ticket.UserField(f.code(), f.value())).toList();
         String source = request.source() == null ? "web" : request.source();
         var event = TicketCreated.newBuilder()
                 .setMetadata(metadata.create(serviceId, correlationId))
@@ -132,10 +125,15 @@ class TicketService implements InitializingBean {
     }
 
     private static TicketView view(Ticket ticket) {
+        return view(ticket, null, null);
+    }
+
+    private static TicketView view(Ticket ticket, String categoryName, String categoryFullName) {
         List<AttachmentView> attachments = ticket.attachments().stream()
                 .map(a -> new AttachmentView(a.attachmentId(), null, null, "attachment", null, null))
                 .toList();
-        return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), null, null, ticket.status(),
+        return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), categoryName, categoryFullName,
+                ticket.status(),
                 null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(), null,
                 attachments, null);
     }

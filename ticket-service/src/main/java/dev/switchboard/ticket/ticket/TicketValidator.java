@@ -1,95 +1,148 @@
 package dev.switchboard.ticket.ticket;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import dev.switchboard.ticket.field.FieldDefinition;
+import dev.switchboard.ticket.field.FieldInput;
+import dev.switchboard.ticket.field.Form;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
+import dev.switchboard.ticket.ticket.TicketRequests.UserFieldBody;
 import dev.switchboard.ticket.ticket.TicketRequests.ValidationFailure;
 
 /**
- * Checks a new ticket's system fields and reports every problem at once, in the vendor's failure shape.
- * Field ids are those of the system fields; custom fields are checked against their definitions.
+ * Checks a new ticket against the form of its category and reports every problem at once, in the vendor's
+ * failure shape ({@code field} is the field id). System fields keep their hard limits whatever the form says.
  */
 @Component
 class TicketValidator {
 
     static final int MAX_SUBJECT = 255;
     static final int MAX_CONTENT = 65_535;
-    static final int MAX_NAME = 100;
-    static final int MAX_PHONE = 20;
     static final int MAX_ATTACHMENTS = 5;
     static final Set<String> SOURCES = Set.of("web", "spweb", "api");
 
     private static final Pattern MAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}");
     private static final Pattern PHONE = Pattern.compile("[0-9+\\-() ]*");
 
-    List<ValidationFailure> validate(CreateTicketRequest request) {
-        List<ValidationFailure> failures = new ArrayList<>();
-        if (request.subject() == null || request.subject().isBlank()) {
-            failures.add(ValidationFailure.of("subject", SystemField.SUBJECT.id(), "required", request.subject()));
-        } else if (request.subject().length() > MAX_SUBJECT) {
-            failures.add(ValidationFailure.of("subject", SystemField.SUBJECT.id(), "length", request.subject()));
+    /** What the checks found, and the user field values as they are kept (normalized, in form order). */
+    record Outcome(List<ValidationFailure> failures, List<Ticket.UserField> userFields) {
+    }
+
+    Outcome validate(CreateTicketRequest request, Form form) {
+        var check = new Check(form);
+        if (request.categoryId() == null) {
+            check.requiredIfShown("category", null);
+        } else if (request.categoryId() <= 0 || !form.categoryKnown()) {
+            check.fail("category", "invalid", request.categoryId());
         }
-        if (request.content() == null || request.content().isBlank()) {
-            failures.add(ValidationFailure.of("content", SystemField.CONTENT.id(), "required", request.content()));
-        } else if (request.content().length() > MAX_CONTENT) {
-            failures.add(ValidationFailure.of("content", SystemField.CONTENT.id(), "length", ""));
-        }
+        check.text("subject", request.subject(), true, MAX_SUBJECT);
+        check.text("content", request.content(), true, MAX_CONTENT);
         var endUser = request.endUser();
-        if (endUser == null || blank(endUser.email())) {
-            failures.add(ValidationFailure.of("mail", SystemField.MAIL.id(), "required", ""));
-        } else if (endUser.email().length() > 254 || !MAIL.matcher(endUser.email()).matches()) {
-            failures.add(ValidationFailure.of("mail", SystemField.MAIL.id(), "invalid", endUser.email()));
+        String email = endUser == null ? null : endUser.email();
+        if (check.text("mail", email, true, 254) && !MAIL.matcher(email).matches()) {
+            check.fail("mail", "invalid", email);
         }
-        if (endUser != null && !blank(endUser.email()) && blank(endUser.username())) {
-            failures.add(ValidationFailure.of("name", SystemField.NAME.id(), "required", ""));
-        } else if (endUser != null && endUser.username() != null && endUser.username().length() > MAX_NAME) {
-            failures.add(ValidationFailure.of("name", SystemField.NAME.id(), "length", endUser.username()));
+        // the vendor needs a name to address mail to
+        check.text("name", endUser == null ? null : endUser.username(), !blank(email), 100);
+        String phone = endUser == null ? null : endUser.phone();
+        if (check.text("phone", phone, false, 30) && !PHONE.matcher(phone).matches()) {
+            check.fail("phone", "invalid", phone);
         }
-        if (endUser != null && endUser.phone() != null) {
-            if (endUser.phone().length() > MAX_PHONE) {
-                failures.add(ValidationFailure.of("phone", SystemField.PHONE.id(), "length", endUser.phone()));
-            } else if (!PHONE.matcher(endUser.phone()).matches()) {
-                failures.add(ValidationFailure.of("phone", SystemField.PHONE.id(), "invalid", endUser.phone()));
-            }
-        }
-        if (request.attachments() != null && request.attachments().size() > MAX_ATTACHMENTS) {
-            failures.add(ValidationFailure.of("attachment", SystemField.ATTACHMENT.id(), "length",
-                    request.attachments().size()));
-        } else if (request.attachments() != null && request.attachments().stream()
-                .anyMatch(a -> a == null || blank(a.attachmentId()))) {
-            failures.add(ValidationFailure.of("attachment", SystemField.ATTACHMENT.id(), "invalid", ""));
+        check.text("typeOne", request.typeOne(), false, 200);
+        check.text("typeTwo", request.typeTwo(), false, 200);
+        var attachments = request.attachments();
+        if (attachments == null || attachments.isEmpty()) {
+            check.requiredIfShown("attachment", null);
+        } else if (attachments.size() > MAX_ATTACHMENTS) {
+            check.fail("attachment", "length", attachments.size());
+        } else if (attachments.stream().anyMatch(a -> a == null || blank(a.attachmentId()))) {
+            check.fail("attachment", "invalid", "");
         }
         if (request.source() != null && !SOURCES.contains(request.source())) {
-            failures.add(ValidationFailure.of("source", SystemField.SOURCE.id(), "invalid", request.source()));
+            check.failures.add(ValidationFailure.of("source", "", "invalid", request.source()));
         }
-        if (request.categoryId() != null && request.categoryId() <= 0) {
-            failures.add(ValidationFailure.of("category", SystemField.CATEGORY.id(), "invalid", request.categoryId()));
+        return new Outcome(check.failures, userFields(request, form, check));
+    }
+
+    /** Custom fields (and the personal-data consent) arrive by code; every shown one is checked. */
+    private static List<Ticket.UserField> userFields(CreateTicketRequest request, Form form, Check check) {
+        Map<String, Object> given = new HashMap<>();
+        for (UserFieldBody body : request.userFields() == null ? List.<UserFieldBody>of() : request.userFields()) {
+            String code = body == null ? null : body.code();
+            boolean known = code != null && form.shown().stream()
+                    .anyMatch(f -> f.code().equals(code) && (!f.system() || "personalAgree".equals(code)));
+            if (!known || given.containsKey(code)) {
+                check.failures.add(ValidationFailure.of(code == null ? "userFields" : code, "", "invalid",
+                        body == null ? "" : body.value()));
+            } else {
+                given.put(code, body.value());
+            }
         }
-        return failures;
+        List<Ticket.UserField> kept = new ArrayList<>();
+        for (FieldDefinition field : form.shown()) {
+            if (field.system() && !"personalAgree".equals(field.code())) {
+                continue;
+            }
+            Object raw = given.get(field.code());
+            var checked = FieldInput.check(field, raw, request.language());
+            if (checked.failed()) {
+                check.failures.add(ValidationFailure.of(field.code(), String.valueOf(field.fieldId()),
+                        checked.failure(), raw));
+            } else if (checked.value() != null) {
+                kept.add(new Ticket.UserField(field.fieldId(), field.code(), field.type(), checked.value(),
+                        field.encrypt()));
+            }
+        }
+        return kept;
     }
 
     private static boolean blank(String value) {
         return value == null || value.isBlank();
     }
 
-    /** System fields and their ids, as the failure shape's {@code field} reports them. */
-    enum SystemField {
-        CATEGORY("1"), NAME("2"), MAIL("3"), PHONE("4"), SUBJECT("5"), CONTENT("6"), ATTACHMENT("7"),
-        TYPE_ONE("8"), TYPE_TWO("9"), PERSONAL_AGREE("10"), SOURCE("11");
+    /** Collects failures for one request; lengths and required flags come from the system field definitions. */
+    private static final class Check {
 
-        private final String id;
+        private final Form form;
+        private final List<ValidationFailure> failures = new ArrayList<>();
 
-        SystemField(String id) {
-            this.id = id;
+        Check(Form form) {
+            this.form = form;
         }
 
-        String id() {
-            return id;
+        void fail(String code, String validate, Object rejected) {
+            failures.add(ValidationFailure.of(code, String.valueOf(form.system(code).fieldId()), validate, rejected));
+        }
+
+        void requiredIfShown(String code, Object rejected) {
+            FieldDefinition field = form.system(code);
+            if (field.required() && form.shows(code)) {
+                fail(code, "required", rejected);
+            }
+        }
+
+        /** Checks presence and length; true when there is a value to check further. */
+        boolean text(String code, String value, boolean alwaysRequired, int hardLimit) {
+            FieldDefinition field = form.system(code);
+            if (blank(value)) {
+                if (alwaysRequired || field.required() && form.shows(code)) {
+                    fail(code, "required", value);
+                }
+                return false;
+            }
+            int limit = field.length() == 0 ? hardLimit : Math.min(field.length(), hardLimit);
+            if (value.length() > limit) {
+                fail(code, "length", value);
+                return false;
+            }
+            return true;
         }
     }
 }
