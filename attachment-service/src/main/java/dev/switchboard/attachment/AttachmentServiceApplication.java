@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import dev.switchboard.platform.SwitchboardService;
 
-/** Owns attachment files (GridFS) and their metadata. The upload API arrives with the inquiry API. */
+/** Owns attachment files (GridFS) and their metadata: upload, open/download, delete, expiry of unreferenced uploads. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @SwitchboardService

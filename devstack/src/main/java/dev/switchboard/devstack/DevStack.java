@@ -38,7 +38,7 @@ public final class DevStack {
         var demo = demoTenant(dataDir.resolve("demo-tenant.json"));
 
         LocalStack stack = LocalStack.start(new LocalStack.Options(servicesDir, dataDir.resolve("logs"), infra, port,
-                secrets, demo));
+                secrets, demo, Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping Switchboard...");

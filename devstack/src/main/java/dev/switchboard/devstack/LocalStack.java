@@ -33,9 +33,14 @@ public final class LocalStack implements AutoCloseable {
      * @param gatewayPort public port; 0 for any free port
      * @param secrets     the installation's secrets
      * @param demo        the demo tenant to make sure of
+     * @param settings    extra command-line settings per service (tests shorten timings with them)
      */
     public record Options(Path servicesDir, Path logsDir, Infrastructure.Options infra, int gatewayPort,
-                          StackSecrets secrets, DemoTenant demo) {
+                          StackSecrets secrets, DemoTenant demo, Map<String, List<String>> settings) {
+
+        List<String> settingsOf(String service) {
+            return settings.getOrDefault(service, List.of());
+        }
     }
 
     /**
@@ -92,8 +97,11 @@ public final class LocalStack implements AutoCloseable {
                             "SWITCHBOARD_ACCOUNT_OPERATORTOKEN", secrets.operatorToken(),
                             "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
                             "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),
-                    new ServiceProcesses.Spec("ticket-service", ticket, common, edge),
-                    new ServiceProcesses.Spec("attachment-service", attachment, common, edge),
+                    new ServiceProcesses.Spec("ticket-service", ticket,
+                            concat(common, options.settingsOf("ticket-service")), edge),
+                    new ServiceProcesses.Spec("attachment-service", attachment,
+                            concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
+                            "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),
                     new ServiceProcesses.Spec("notification-service", notification, concat(common, List.of(
                             "--switchboard.notification.relay.host=" + infra.mailHost(),
                             "--switchboard.notification.relay.port=" + infra.smtpPort())), edge),

@@ -1,6 +1,8 @@
 package dev.switchboard.devstack;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.switchboard.platform.edge.NhnSignature;
 
@@ -48,29 +51,37 @@ public final class NhnClient {
      * a null {@code fileName} sends the content as a plain form field instead of a file.
      */
     public HttpResponse<String> upload(String path, String fileName, byte[] content, byte[] signedContent) {
+        return upload(path, fileName, () -> new java.io.ByteArrayInputStream(content),
+                () -> new java.io.ByteArrayInputStream(signedContent));
+    }
+
+    /**
+     * Uploads content read from a stream, twice: once for the MD5, once while sending (chunked), so a file of
+     * any size passes without being held in memory.
+     */
+    public HttpResponse<String> upload(String path, String fileName, Supplier<InputStream> content) {
+        return upload(path, fileName, content, content);
+    }
+
+    private HttpResponse<String> upload(String path, String fileName, Supplier<InputStream> content,
+                                        Supplier<InputStream> signedContent) {
         String timestamp = Long.toString(System.currentTimeMillis());
-        String signature;
-        try {
-            byte[] md5 = java.security.MessageDigest.getInstance("MD5").digest(signedContent);
-            signature = NhnSignature.signUpload(serviceKey, organizationId, URI.create(baseUrl + path).getRawPath(), md5,
-                    timestamp);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String signature = NhnSignature.signUpload(serviceKey, organizationId, URI.create(baseUrl + path).getRawPath(),
+                md5(signedContent), timestamp);
         String boundary = "switchboard" + System.nanoTime();
-        var body = new java.io.ByteArrayOutputStream();
         String disposition = fileName == null ? "form-data; name=\"note\""
                 : "form-data; name=\"file\"; filename=\"" + fileName + "\"\r\nContent-Type: application/octet-stream";
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: " + disposition + "\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: " + disposition + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Authorization", signature)
                 .header("X-TC-Timestamp", timestamp)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(java.util.Collections
+                        .enumeration(List.of(new java.io.ByteArrayInputStream(head), content.get(),
+                                new java.io.ByteArrayInputStream(tail))))))
                 .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -78,6 +89,21 @@ public final class NhnClient {
             throw new IllegalStateException("Upload to " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] md5(Supplier<InputStream> content) {
+        try (InputStream in = content.get()) {
+            var md5 = java.security.MessageDigest.getInstance("MD5");
+            byte[] chunk = new byte[64 * 1024];
+            for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+                md5.update(chunk, 0, read);
+            }
+            return md5.digest();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * sealed in one run still opens in the next.
  */
 public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
-                           String edgePrivateKeyset, String edgePublicKeyset) {
+                           String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -29,13 +29,28 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
         RANDOM.nextBytes(operator);
         var edgeKeys = Keysets.newEdgeKeyPair();
         return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
-                Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset());
+                Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset(),
+                newLinkKey());
+    }
+
+    private static String newLinkKey() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return HexFormat.of().formatHex(key);
     }
 
     static StackSecrets loadOrCreate(Path file, JsonMapper json) {
         try {
             if (Files.exists(file)) {
-                return json.readValue(file.toFile(), StackSecrets.class);
+                StackSecrets kept = json.readValue(file.toFile(), StackSecrets.class);
+                if (kept.attachmentLinkKey() != null) {
+                    return kept;
+                }
+                // kept by an older version: add the secrets it did not have yet
+                StackSecrets completed = new StackSecrets(kept.edgeSecret(), kept.operatorToken(), kept.accountKeyset(),
+                        kept.notificationKeyset(), kept.edgePrivateKeyset(), kept.edgePublicKeyset(), newLinkKey());
+                json.writeValue(file.toFile(), completed);
+                return completed;
             }
             StackSecrets secrets = generate();
             Files.createDirectories(file.getParent());

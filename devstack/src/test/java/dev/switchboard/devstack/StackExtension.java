@@ -1,6 +1,8 @@
 package dev.switchboard.devstack;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,6 +30,9 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
         return stack(context);
     }
 
+    /** How long an upload of the test stack waits for a ticket. */
+    static final java.time.Duration UPLOAD_TTL = java.time.Duration.ofSeconds(10);
+
     private static LocalStack stack(ExtensionContext context) {
         // the root store closes its AutoCloseable values when the whole run ends
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
@@ -37,7 +42,11 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                         Infrastructure.Options.ephemeral(), 0, StackSecrets.generate(),
                         new LocalStack.DemoTenant("demo", "WopqM8euoYw89B7i", "431402c0eaaf46d889f243db9e7492e2",
                                 "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00", "demo", "Demo Support", "support@demo.switchboard.local",
-                                "<html><body><h2>Demo Support</h2><div class=\"msg\">#{content}</div></body></html>"))),
+                                "<html><body><h2>Demo Support</h2><div class=\"msg\">#{content}</div></body></html>"),
+                        // uploads expire within the run, so the expiry can be watched
+                        Map.of("attachment-service", List.of("--switchboard.attachment.unreferenced-ttl="
+                                        + UPLOAD_TTL.toSeconds() + "s", "--switchboard.attachment.sweep-interval=1s"),
+                                "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s")))),
                         LocalStack.class);
     }
 }

@@ -35,7 +35,7 @@ class TicketToMailIT {
 
     @Test
     void seedTicketReachesTheCustomerMailboxInTheTenantTemplate(LocalStack stack) throws Exception {
-        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody());
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody(stack));
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode content = LocalStack.JSON.readTree(response.body()).path("result").path("content");
@@ -76,7 +76,7 @@ class TicketToMailIT {
 
     @Test
     void customerTextIsEscapedInsideTheTemplate(LocalStack stack) throws Exception {
-        String body = seedBody().replace("\"content\": \"문의내용\"", "\"content\": \"<script>alert(1)</script>\"");
+        String body = seedBody(stack).replace("\"content\": \"문의내용\"", "\"content\": \"<script>alert(1)</script>\"");
         var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", body);
         String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
 
@@ -86,7 +86,7 @@ class TicketToMailIT {
 
     @Test
     void redeliveredTicketCreatedSendsOneMail(LocalStack stack) throws Exception {
-        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody());
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody(stack));
         String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
         awaitMails(stack, ticketId, 1);
 
@@ -99,8 +99,8 @@ class TicketToMailIT {
                 .setTicketId(ticketId + "M")
                 .build();
         try (var producer = TopicTraffic.producer(stack)) {
-            producer.send(copyOf(original)).get();
-            producer.send(copyOf(original)).get();
+            producer.send(TopicTraffic.copyOf(original)).get();
+            producer.send(TopicTraffic.copyOf(original)).get();
             var markerRecord = new ProducerRecord<>(Topic.TICKET_EVENTS.topicName(), ticketId, serde.encode(marker));
             markerRecord.headers().add(EventHeaders.TYPE, original.headers().lastHeader(EventHeaders.TYPE).value());
             markerRecord.headers().add(EventHeaders.ID, marker.getMetadata().getEventId().getBytes(StandardCharsets.UTF_8));
@@ -111,8 +111,11 @@ class TicketToMailIT {
         assertThat(mailsFor(stack, ticketId)).hasSize(1);
     }
 
-    static String seedBody() throws IOException {
-        return Files.readString(Path.of("../scripts/seed-ticket.json"));
+    /** The seed's ticket, its attachment id replaced by a file just uploaded for the demo tenant. */
+    static String seedBody(LocalStack stack) throws IOException {
+        String attachmentId = AttachmentIT.upload(stack.nhnClient(), "/demo", "image.png", AttachmentIT.PNG);
+        return Files.readString(Path.of("../scripts/seed-ticket.json"))
+                .replace("8f0dc5854d2446b6aa2e6e41a0a2f55c", attachmentId);
     }
 
     static List<MimeMessage> awaitMails(LocalStack stack, String ticketId, int count) {
@@ -148,7 +151,4 @@ class TicketToMailIT {
         return null;
     }
 
-    private static ProducerRecord<String, byte[]> copyOf(ConsumerRecord<String, byte[]> record) {
-        return new ProducerRecord<>(record.topic(), null, record.key(), record.value(), record.headers());
-    }
 }

@@ -71,4 +71,10 @@ final class TopicTraffic {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
     }
+
+    /** The same record again, as a broker redelivers it: same key, value and headers. */
+    static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> copyOf(ConsumerRecord<String, byte[]> record) {
+        return new org.apache.kafka.clients.producer.ProducerRecord<>(record.topic(), null, record.key(), record.value(),
+                record.headers());
+    }
 }

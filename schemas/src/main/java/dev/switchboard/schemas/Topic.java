@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.switchboard.events.attachment.AttachmentDeleted;
+import dev.switchboard.events.attachment.AttachmentUploaded;
 import dev.switchboard.events.category.CategoryChanged;
 import dev.switchboard.events.category.CategoryDeleted;
 import dev.switchboard.events.mail.MailSettingsChanged;
@@ -15,7 +17,10 @@ import dev.switchboard.events.mailbox.ExternalAccountUpdated;
 import dev.switchboard.events.notification.EmailFailed;
 import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.events.tenant.TenantChanged;
+import dev.switchboard.events.ticket.CustomerReplied;
 import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.events.ticket.TicketReplied;
+import dev.switchboard.events.ticket.TicketStatusChanged;
 
 /**
  * The one catalogue of Switchboard topics: name, partition count, clean-up policy, what the key is
@@ -38,7 +43,12 @@ public enum Topic {
             List.of(CategoryChanged.class, CategoryDeleted.class)),
 
     /** Ticket life cycle keyed by ticketId, so everything about one ticket stays ordered. */
-    TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class)),
+    TICKET_EVENTS("switchboard.ticket.events", 6, false, "ticketId", List.of(TicketCreated.class,
+            TicketReplied.class, CustomerReplied.class, TicketStatusChanged.class)),
+
+    /** Stored files keyed by attachmentId. */
+    ATTACHMENT_EVENTS("switchboard.attachment.events", 6, false, "attachmentId",
+            List.of(AttachmentUploaded.class, AttachmentDeleted.class)),
 
     /** Outcome of every outbound mail keyed by delivery id. */
     NOTIFICATION_EVENTS("switchboard.notification.events", 3, false, "deliveryId",

@@ -17,14 +17,17 @@ import jakarta.validation.constraints.NotNull;
  * @param services          where each service listens
  * @param edgePrivateKeyset Tink hybrid private keyset opening the service keys sealed for the edge
  * @param timestampWindow   how old (or early) an {@code X-TC-Timestamp} may be
- * @param maxBodySize       largest request body the gateway reads to verify a signature
+ * @param maxBodySize       largest JSON body the gateway reads (in memory) to verify a signature
+ * @param maxUploadSize     largest multipart upload the gateway spools (to disk) to verify its signature; the
+ *                          attachment service enforces the file limit itself, so this only stops abuse early
  */
 @ConfigurationProperties("switchboard.gateway")
 @Validated
 public record GatewayProperties(@NotNull Services services,
                                 @NotBlank String edgePrivateKeyset,
                                 @DefaultValue("5m") Duration timestampWindow,
-                                @DefaultValue("11MB") DataSize maxBodySize) {
+                                @DefaultValue("1MB") DataSize maxBodySize,
+                                @DefaultValue("11MB") DataSize maxUploadSize) {
 
     public record Services(@NotNull URI account, @NotNull URI ticket, @NotNull URI attachment,
                            @NotNull URI notification) {

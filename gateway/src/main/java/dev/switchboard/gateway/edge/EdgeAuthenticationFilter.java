@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.edge;
 
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -14,9 +15,9 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.multipart.DefaultPartHttpMessageReader;
-import org.springframework.http.codec.multipart.FilePart;
-import org.springframework.http.codec.multipart.Part;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,7 @@ import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.SuperOfficeErrorHandler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Authentication at the edge, before routing: NHN common authentication, and the SuperOffice dialect's
@@ -49,6 +51,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
     static final String CORRELATION = "X-Correlation-Id";
     private static final Pattern SIGNED = Pattern.compile("^/([A-Za-z0-9_-]{1,64})/openapi/v1/.*");
     private static final Pattern PUBLIC = Pattern.compile("^/([A-Za-z0-9_-]{1,64})/api/v2/.*");
+    private static final int SPOOL_BUFFER = 64 * 1024;
     private static final Pattern SAFE_CORRELATION = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final TenantDirectory tenants;
@@ -124,38 +127,95 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
             return Mono.error(NhnApiException.forbidden("No enabled service key for service " + serviceId));
         }
         MediaType contentType = request.getHeaders().getContentType();
-        boolean upload = contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType);
+        if (contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType)) {
+            return verifyUpload(exchange, chain, serviceId, tenant, timestamp.trim(), authorization);
+        }
         return readBody(request).flatMap(body -> {
-            // re-wraps the bytes on every subscription: read once for the file's MD5, again when forwarded
+            // re-wraps the bytes on every subscription, so the body can be forwarded after it was read
             ServerHttpRequest replay = withBody(request, exchange, body);
-            Mono<String> expected = upload
-                    // for an upload the MD5 of the file takes the place of parameters and body
-                    ? fileMd5(replay).map(md5 -> NhnSignature.signUpload(tenant.serviceKey(), tenant.organizationId(),
-                            request.getPath().value(), md5, timestamp.trim()))
-                    : Mono.just(NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
-                            request.getQueryParams(), body, timestamp.trim()));
-            return expected.flatMap(signature -> NhnSignature.matches(signature, authorization)
+            String signature = NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
+                    request.getQueryParams(), body, timestamp.trim());
+            return NhnSignature.matches(signature, authorization)
                     ? forward(exchange, chain, serviceId, replay)
-                    : Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match")));
+                    : Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match"));
         });
     }
 
+    /**
+     * An upload is signed over its file's MD5, so the whole file must pass before it may be forwarded. It is
+     * spooled to a temporary file (never held in memory), hashed while streaming from there, forwarded from
+     * there, and the spool is removed when the exchange ends.
+     */
+    private Mono<Void> verifyUpload(ServerWebExchange exchange, WebFilterChain chain, String serviceId,
+                                    TenantKey tenant, String timestamp, String authorization) {
+        var request = exchange.getRequest();
+        long max = properties.maxUploadSize().toBytes();
+        if (request.getHeaders().getContentLength() > max) {
+            return Mono.error(tooLarge());
+        }
+        return Mono.fromCallable(() -> Files.createTempFile("switchboard-upload-", ".spool"))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(spool -> {
+                    ServerHttpRequest replay = new ServerHttpRequestDecorator(request) {
+                        @Override
+                        public Flux<DataBuffer> getBody() {
+                            return DataBufferUtils.read(spool, exchange.getResponse().bufferFactory(), SPOOL_BUFFER);
+                        }
+                    };
+                    return DataBufferUtils.write(limited(request.getBody(), max), spool)
+                            .then(fileMd5(replay))
+                            .flatMap(md5 -> NhnSignature.matches(NhnSignature.signUpload(tenant.serviceKey(),
+                                            tenant.organizationId(), request.getPath().value(), md5, timestamp), authorization)
+                                    ? forward(exchange, chain, serviceId, replay)
+                                    : Mono.error(NhnApiException.badRequest(
+                                            "Authorization is incorrect: the signature does not match")))
+                            .doFinally(signal -> Mono.fromCallable(() -> Files.deleteIfExists(spool))
+                                    .subscribeOn(Schedulers.boundedElastic()).subscribe());
+                });
+    }
+
+    private static Flux<DataBuffer> limited(Flux<DataBuffer> body, long max) {
+        long[] seen = {0};
+        return body.doOnNext(buffer -> {
+            seen[0] += buffer.readableByteCount();
+            if (seen[0] > max) {
+                DataBufferUtils.release(buffer);
+                throw tooLarge();
+            }
+        });
+    }
+
+    private static NhnApiException tooLarge() {
+        return new NhnApiException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, 413,
+                "Request body is too large", null);
+    }
+
+    /** The MD5 of the first file part, digested chunk by chunk as the parts stream from the spool. */
     private Mono<byte[]> fileMd5(ServerHttpRequest replay) {
-        var reader = new DefaultPartHttpMessageReader();
-        reader.setMaxInMemorySize((int) properties.maxBodySize().toBytes());
-        return reader.read(ResolvableType.forClass(Part.class), replay, Map.of())
-                .filter(FilePart.class::isInstance)
+        return new PartEventHttpMessageReader().read(ResolvableType.forClass(PartEvent.class), replay, Map.of())
+                .windowUntil(PartEvent::isLast)
+                .concatMap(part -> part.switchOnFirst((first, events) -> {
+                    if (first.get() instanceof FilePartEvent) {
+                        MessageDigest md5 = md5();
+                        return events.doOnNext(event -> digest(md5, event.content()))
+                                .then(Mono.fromSupplier(md5::digest)).flux();
+                    }
+                    return events.doOnNext(event -> DataBufferUtils.release(event.content())).thenMany(Flux.empty());
+                }))
                 .next()
-                .flatMap(file -> DataBufferUtils.join(file.content()).map(buffer -> {
-                    MessageDigest md5 = md5();
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return md5.digest(bytes);
-                }).defaultIfEmpty(md5().digest()))
                 .onErrorMap(error -> !(error instanceof NhnApiException),
                         error -> NhnApiException.badRequest("Malformed multipart body"))
                 .switchIfEmpty(Mono.error(() -> NhnApiException.badRequest("A multipart upload needs a file part")));
+    }
+
+    private static void digest(MessageDigest md5, DataBuffer buffer) {
+        try (var chunks = buffer.readableByteBuffers()) {
+            while (chunks.hasNext()) {
+                md5.update(chunks.next());
+            }
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
     }
 
     private static MessageDigest md5() {
@@ -170,8 +230,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         long declared = request.getHeaders().getContentLength();
         int max = (int) properties.maxBodySize().toBytes();
         if (declared > max) {
-            return Mono.error(new NhnApiException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, 413,
-                    "Request body is larger than " + properties.maxBodySize(), null));
+            return Mono.error(tooLarge());
         }
         return DataBufferUtils.join(request.getBody(), max)
                 .map(buffer -> {

@@ -2,7 +2,13 @@ package dev.switchboard.ticket.ticket;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DuplicateKeyException;
@@ -19,10 +25,15 @@ import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.NhnResponse;
+import dev.switchboard.ticket.attachment.AttachmentFile;
+import dev.switchboard.ticket.attachment.AttachmentFiles;
+import dev.switchboard.ticket.category.Categories;
+import dev.switchboard.ticket.category.Lineages;
 import dev.switchboard.ticket.field.Fields;
 import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
 import dev.switchboard.ticket.ticket.TicketRequests.TicketView;
+import dev.switchboard.ticket.ticket.TicketRequests.ValidationFailure;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -35,16 +46,21 @@ class TicketService implements InitializingBean {
     private final ReactiveMongoTemplate mongo;
     private final TicketValidator validator;
     private final Fields fields;
+    private final Categories categories;
+    private final AttachmentFiles files;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock = Clock.systemUTC();
 
-    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Fields fields,
+    TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Fields fields, Categories categories,
+                  AttachmentFiles files,
                   EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
         this.mongo = mongo;
         this.validator = validator;
         this.fields = fields;
+        this.categories = categories;
+        this.files = files;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
@@ -53,16 +69,48 @@ class TicketService implements InitializingBean {
     Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
         return fields.form(serviceId, request.categoryId(), request.language()).flatMap(form -> {
             var outcome = validator.validate(request, form);
-            if (!outcome.failures().isEmpty()) {
-                return Mono.error(NhnApiException.invalid("Invalid ticket", outcome.failures()));
-            }
-            return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), correlationId))
-                    .flatMap(mongo::insert)
-                    // a colliding random id is retried with a fresh one
-                    .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
-                    .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId()).thenReturn(saved))
-                    .map(saved -> view(saved, form.categoryName(), form.categoryFullName()));
+            Map<String, Owner> wanted = attachmentOwners(request, outcome.userFields());
+            return files.usable(serviceId, wanted.keySet()).flatMap(usable -> {
+                List<ValidationFailure> failures = new ArrayList<>(outcome.failures());
+                // a file the tenant never uploaded, another tenant's, deleted or about to expire
+                wanted.forEach((id, owner) -> {
+                    if (!usable.containsKey(id)) {
+                        failures.add(ValidationFailure.of(owner.code(), owner.fieldId(), "invalid", id));
+                    }
+                });
+                if (!failures.isEmpty()) {
+                    return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
+                }
+                return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), wanted.keySet(),
+                                correlationId))
+                        .flatMap(mongo::insert)
+                        // a colliding random id is retried with a fresh one
+                        .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
+                        .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId())
+                                .then(files.referenced(serviceId, wanted.keySet())).thenReturn(saved))
+                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable));
+            });
         });
+    }
+
+    /** Which field each referenced file came in: the attachment list or a file-type user field. */
+    private record Owner(String code, String fieldId) {
+    }
+
+    private static Map<String, Owner> attachmentOwners(CreateTicketRequest request, List<Ticket.UserField> userFields) {
+        Map<String, Owner> owners = new LinkedHashMap<>();
+        var attachments = request.attachments();
+        if (attachments != null && attachments.size() <= TicketValidator.MAX_ATTACHMENTS) {
+            attachments.stream().filter(a -> a != null && a.attachmentId() != null && !a.attachmentId().isBlank())
+                    .forEach(a -> owners.putIfAbsent(a.attachmentId(), new Owner("attachment", "9")));
+        }
+        for (Ticket.UserField field : userFields) {
+            if ("file".equals(field.type()) && field.value() instanceof List<?> ids) {
+                ids.forEach(id -> owners.putIfAbsent((String) id,
+                        new Owner(field.code(), String.valueOf(field.fieldId()))));
+            }
+        }
+        return owners;
     }
 
     /** A page of the tenant's tickets with the vendor's paging fields. */
@@ -70,7 +118,8 @@ class TicketService implements InitializingBean {
         var filter = query.toQuery();
         var page = Query.of(filter).with(query.sort()).skip((long) (query.page() - 1) * query.pageSize())
                 .limit(query.pageSize());
-        return Mono.zip(mongo.count(filter, Ticket.class), mongo.find(page, Ticket.class).map(TicketService::view).collectList())
+        return Mono.zip(mongo.count(filter, Ticket.class),
+                        mongo.find(page, Ticket.class).collectList().flatMap(found -> views(query.serviceId(), found)))
                 .map(both -> NhnResponse.page(both.getT2(), both.getT1(), query.page(), query.pageSize()));
     }
 
@@ -92,11 +141,26 @@ class TicketService implements InitializingBean {
     Mono<TicketView> find(String serviceId, String ticketId) {
         return mongo.findOne(Query.query(Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId)), Ticket.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
-                .map(TicketService::view);
+                .flatMap(ticket -> views(serviceId, List.of(ticket)))
+                .map(List::getFirst);
+    }
+
+    /** Tickets as the vendor shows them: category names in the ticket's language, file metadata. */
+    private Mono<List<TicketView>> views(String serviceId, List<Ticket> tickets) {
+        Set<String> ids = tickets.stream().flatMap(t -> t.attachments().stream())
+                .map(Ticket.AttachmentRef::attachmentId).collect(Collectors.toSet());
+        return Mono.zip(categories.lineages(serviceId), files.known(serviceId, ids)).map(both -> tickets.stream()
+                .map(ticket -> {
+                    var lineage = ticket.categoryId() == null ? Optional.<Lineages.Lineage>empty()
+                            : both.getT1().of(ticket.categoryId(), ticket.language());
+                    return view(ticket, lineage.map(Lineages.Lineage::name).orElse(null),
+                            lineage.map(Lineages.Lineage::fullName).orElse(null), both.getT2());
+                })
+                .toList());
     }
 
     private Ticket newTicket(String serviceId, CreateTicketRequest request, List<Ticket.UserField> userFields,
-                             String correlationId) {
+                             java.util.Set<String> referencedFiles, String correlationId) {
         var now = clock.instant();
         String ticketId = TicketIds.next(clock);
         var endUser = new Ticket.EndUser(request.endUser().usercode(), request.endUser().email(),
@@ -114,7 +178,7 @@ class TicketService implements InitializingBean {
                 .setEndUser(dev.switchboard.events.ticket.EndUser.newBuilder()
                         .setUsercode(endUser.usercode()).setEmail(endUser.email())
                         .setUsername(endUser.username()).setPhone(endUser.phone()).build())
-                .setAttachmentIds(attachments.stream().map(Ticket.AttachmentRef::attachmentId).toList())
+                .setAttachmentIds(List.copyOf(referencedFiles))
                 .setLanguage(request.language())
                 .setSource(source)
                 .setCreatedAt(now)
@@ -124,17 +188,20 @@ class TicketService implements InitializingBean {
                 now, now, List.of(outbox.pending(ticketId, event)));
     }
 
-    private static TicketView view(Ticket ticket) {
-        return view(ticket, null, null);
-    }
-
-    private static TicketView view(Ticket ticket, String categoryName, String categoryFullName) {
+    private static TicketView view(Ticket ticket, String categoryName, String categoryFullName,
+                                   Map<String, AttachmentFile> files) {
         List<AttachmentView> attachments = ticket.attachments().stream()
-                .map(a -> new AttachmentView(a.attachmentId(), null, null, "attachment", null, null))
+                .map(a -> attachmentView(a.attachmentId(), files.get(a.attachmentId())))
                 .toList();
         return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), categoryName, categoryFullName,
                 ticket.status(),
                 null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(), null,
                 attachments, null);
+    }
+
+    static AttachmentView attachmentView(String attachmentId, AttachmentFile file) {
+        return file == null ? new AttachmentView(attachmentId, null, null, "attachment", null, null)
+                : new AttachmentView(attachmentId, file.fileName(), file.contentType(), "attachment", file.size(),
+                        file.createdAt().toEpochMilli());
     }
 }

@@ -1,0 +1,234 @@
+package dev.switchboard.attachment.files;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.bson.BsonObjectId;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+
+import com.mongodb.MongoGridFSException;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
+
+import dev.switchboard.events.attachment.AttachmentDeleted;
+import dev.switchboard.events.attachment.AttachmentUploaded;
+import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.outbox.Outbox;
+import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.web.NhnApiException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stores uploads in GridFS as they stream, serves them back, deletes them, and removes uploads that no
+ * ticket referenced in time. The metadata document and its event are written in one insert after the bytes
+ * are stored; a failed upload leaves no bytes behind.
+ */
+@Service
+class Attachments implements InitializingBean {
+
+    private static final Logger log = LoggerFactory.getLogger(Attachments.class);
+    private static final int DOWNLOAD_BUFFER = 64 * 1024;
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(2);
+
+    /** A stored file's metadata as the vendor shows it. */
+    record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, long size,
+                          Long createdDt) {
+    }
+
+    /** What a download streams: the metadata and the bytes. */
+    record Download(Attachment attachment, Flux<DataBuffer> content) {
+    }
+
+    private final ReactiveMongoTemplate mongo;
+    private final AttachmentProperties properties;
+    private final EventMetadataFactory metadata;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Clock clock = Clock.systemUTC();
+    private final Mono<GridFSBucket> bucket;
+
+    Attachments(ReactiveMongoTemplate mongo, AttachmentProperties properties, EventMetadataFactory metadata,
+                Outbox outbox, OutboxRelay relay) {
+        this.mongo = mongo;
+        this.properties = properties;
+        this.metadata = metadata;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.bucket = mongo.getMongoDatabase().map(database -> GridFSBuckets.create(database, "files")).cache();
+    }
+
+    /**
+     * Checks the name, then streams the content into GridFS while counting and sniffing it; whatever fails,
+     * the partial file is removed and the upload is refused in the vendor's shape.
+     */
+    Mono<AttachmentView> store(String serviceId, String submittedName, Flux<DataBuffer> content, String correlationId) {
+        String name = FileNames.clean(submittedName).orElse(null);
+        if (name == null || !FileTypes.allowedExtension(name)) {
+            return drain(content, Rejection.of(Rejection.FORMAT));
+        }
+        if (name.length() > FileNames.MAX_LENGTH) {
+            return drain(content, Rejection.of(Rejection.NAME_TOO_LONG));
+        }
+        var guard = new UploadGuard(properties.maxSize().toBytes(), display(properties.maxSize().toBytes()), name);
+        ObjectId fileId = new ObjectId();
+        Flux<ByteBuffer> bytes = content.map(guard::accept).concatWith(guard.finish());
+        var options = new GridFSUploadOptions().metadata(new Document("serviceId", serviceId));
+        return bucket.flatMap(files -> Mono.from(files.uploadFromPublisher(new BsonObjectId(fileId), name, bytes, options)))
+                // a client that stops sending mid-file does not hold the upload open forever
+                .timeout(UPLOAD_TIMEOUT, Mono.error(() -> Rejection.of("The upload took too long.")))
+                .then(Mono.defer(() -> mongo.insert(newAttachment(serviceId, name, guard, fileId, correlationId))))
+                .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
+                .flatMap(saved -> relay.relay(Attachment.COLLECTION, saved.attachmentId()).thenReturn(saved))
+                .map(Attachments::view);
+    }
+
+    Mono<AttachmentView> find(String serviceId, String attachmentId) {
+        return stored(serviceId, attachmentId).map(Attachments::view);
+    }
+
+    Mono<Download> download(String serviceId, String attachmentId) {
+        return stored(serviceId, attachmentId).map(attachment -> new Download(attachment,
+                bucket.flatMapMany(files -> Flux.from(files.downloadToPublisher(attachment.fileId())
+                                .bufferSizeBytes(DOWNLOAD_BUFFER)))
+                        .map(DefaultDataBufferFactory.sharedInstance::wrap)));
+    }
+
+    /** Deletes a file of the tenant; another tenant's id is simply not found. */
+    Mono<Void> delete(String serviceId, String attachmentId, String correlationId) {
+        var claim = Query.query(Criteria.where("_id").is(attachmentId).and("serviceId").is(serviceId)
+                .and("state").is(Attachment.STORED));
+        return mongo.findAndModify(claim, claimUpdate(), FindAndModifyOptions.options().returnNew(true), Attachment.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No attachment " + attachmentId)))
+                .flatMap(claimed -> remove(claimed, "deleted", correlationId));
+    }
+
+    /** A ticket references these files: they no longer expire. Repeating it changes nothing. */
+    Mono<Void> referenced(String serviceId, List<String> attachmentIds, String ticketId) {
+        if (attachmentIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return mongo.updateMulti(Query.query(Criteria.where("_id").in(attachmentIds).and("serviceId").is(serviceId)
+                                .and("state").is(Attachment.STORED).and("ticketId").isNull()),
+                        new Update().set("ticketId", ticketId).unset("expiresAt"), Attachment.class)
+                .then();
+    }
+
+    /**
+     * One expiry sweep: uploads past their time without a ticket, and expiries whose instance died, are claimed
+     * one by one with a conditional update, so any number of instances may sweep at once.
+     */
+    Mono<Long> expire() {
+        var now = clock.instant();
+        var due = new Criteria().orOperator(
+                Criteria.where("state").is(Attachment.STORED).and("ticketId").isNull().and("expiresAt").lt(now),
+                Criteria.where("state").is(Attachment.EXPIRING).and("claimedAt").lt(now.minus(properties.claimTimeout())));
+        return mongo.find(Query.query(due).limit(100), Attachment.class)
+                .concatMap(candidate -> {
+                    var claim = Query.query(Criteria.where("_id").is(candidate.attachmentId())
+                            .and("state").is(candidate.state()).and("claimedAt").is(candidate.claimedAt()));
+                    if (Attachment.STORED.equals(candidate.state())) {
+                        claim.addCriteria(Criteria.where("ticketId").isNull());
+                    }
+                    return mongo.findAndModify(claim, claimUpdate(), FindAndModifyOptions.options().returnNew(true),
+                                    Attachment.class)
+                            .flatMap(claimed -> remove(claimed, "expired", null).thenReturn(1L));
+                })
+                .count();
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        var indexes = mongo.indexOps(Attachment.class);
+        Mono.when(indexes.createIndex(new Index().on("state", Sort.Direction.ASC).on("expiresAt", Sort.Direction.ASC)
+                                .named("state_expires")),
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC)
+                                .named("tenant_created")),
+                        // GridFS's own indexes, so the first upload does not have to check and create them
+                        bucket.flatMap(files -> mongo.getCollection("files.chunks")).flatMap(chunks -> Mono.from(
+                                chunks.createIndex(new Document("files_id", 1).append("n", 1),
+                                        new IndexOptions().unique(true)))),
+                        mongo.getCollection("files.files").flatMap(files -> Mono.from(
+                                files.createIndex(new Document("filename", 1).append("uploadDate", 1)))))
+                .block(Duration.ofSeconds(30));
+        // load the type catalogue now rather than on the first upload's thread
+        FileTypes.sniff(new byte[0], "warm-up.txt");
+    }
+
+    private Mono<Attachment> stored(String serviceId, String attachmentId) {
+        return mongo.findOne(Query.query(Criteria.where("_id").is(attachmentId).and("serviceId").is(serviceId)
+                        .and("state").is(Attachment.STORED)), Attachment.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No attachment " + attachmentId)));
+    }
+
+    private Update claimUpdate() {
+        return new Update().set("state", Attachment.EXPIRING).set("claimedAt", clock.instant());
+    }
+
+    /** Removes the bytes of a claimed file, then turns its document into a tombstone carrying the event. */
+    private Mono<Void> remove(Attachment claimed, String reason, String correlationId) {
+        var event = AttachmentDeleted.newBuilder().setMetadata(metadata.create(claimed.serviceId(), correlationId))
+                .setAttachmentId(claimed.attachmentId()).setReason(reason).build();
+        return deleteFile(claimed.fileId())
+                .then(mongo.updateFirst(Query.query(Criteria.where("_id").is(claimed.attachmentId())
+                                .and("state").is(Attachment.EXPIRING)),
+                        new Update().set("state", Attachment.DELETED).unset("expiresAt").unset("claimedAt")
+                                .push("pendingEvents", outbox.pending(claimed.attachmentId(), event)),
+                        Attachment.class))
+                .then(relay.relay(Attachment.COLLECTION, claimed.attachmentId()))
+                .doOnSuccess(done -> log.info("Attachment {} of {} removed: {}", claimed.attachmentId(),
+                        claimed.serviceId(), reason));
+    }
+
+    private Mono<Void> deleteFile(ObjectId fileId) {
+        return bucket.flatMap(files -> Mono.from(files.delete(fileId)))
+                // already gone (or never completed): nothing to remove
+                .onErrorResume(MongoGridFSException.class, e -> Mono.empty())
+                .then();
+    }
+
+    private Attachment newAttachment(String serviceId, String name, UploadGuard guard, ObjectId fileId,
+                                     String correlationId) {
+        var now = clock.instant();
+        var expiresAt = now.plus(properties.unreferencedTtl());
+        String attachmentId = UUID.randomUUID().toString().replace("-", "");
+        var event = AttachmentUploaded.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
+                .setAttachmentId(attachmentId).setFileName(name).setContentType(guard.contentType())
+                .setSize(guard.size()).setCreatedAt(now).setExpiresAt(expiresAt).build();
+        return new Attachment(attachmentId, serviceId, name, guard.contentType(), guard.size(), fileId,
+                Attachment.STORED, null, now, expiresAt, null, List.of(outbox.pending(attachmentId, event)));
+    }
+
+    /** Refuses without storing, reading and releasing what the client still sends so no buffer leaks. */
+    private static <T> Mono<T> drain(Flux<DataBuffer> content, NhnApiException rejection) {
+        return content.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(Mono.error(rejection));
+    }
+
+    private static String display(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + "MB" : bytes + " bytes";
+    }
+
+    static AttachmentView view(Attachment attachment) {
+        return new AttachmentView(attachment.attachmentId(), attachment.fileName(), attachment.contentType(),
+                "attachment", attachment.size(), attachment.createdAt().toEpochMilli());
+    }
+}
