@@ -3,16 +3,21 @@ package dev.switchboard.notification.delivery;
 import org.springframework.stereotype.Service;
 
 import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.notification.settings.SenderSettings;
 import dev.switchboard.notification.settings.SenderSettingsService;
 import reactor.core.publisher.Mono;
 
-/** Tells the customer their inquiry arrived, in the tenant's layout and under the tenant's name. */
+/**
+ * The mail tickets cause, in the tenant's layout and under the tenant's name: the acknowledgement of a new
+ * inquiry, and each agent answer. Each has a natural delivery id, so a redelivered event sends nothing new.
+ */
 @Service
 class TicketAcknowledgements {
 
     static final String PURPOSE = "ticket-acknowledgement";
+    static final String ANSWER = "ticket-answer";
 
     private final SenderSettingsService senderSettings;
     private final MailRenderer renderer;
@@ -38,6 +43,36 @@ class TicketAcknowledgements {
                 .flatMap(settings -> deliveries.deliver(mail(ticket, settings)));
     }
 
+    /** The agent's answer, threaded under the acknowledgement; a person's mail, so not Auto-Submitted. */
+    Mono<Void> onTicketReplied(TicketReplied reply) {
+        String email = reply.getEmail();
+        if (email == null || email.isBlank()) {
+            return Mono.empty();
+        }
+        String serviceId = reply.getMetadata().getServiceId();
+        return senderSettings.find(serviceId)
+                .defaultIfEmpty(new SenderSettings(serviceId, null, null, null, null))
+                .flatMap(settings -> deliveries.deliver(answer(reply, settings)));
+    }
+
+    private OutboundMail answer(TicketReplied reply, SenderSettings settings) {
+        String text = reply.getComment() + "\n\nTicket: " + reply.getTicketId() + "\n";
+        return new OutboundMail("ticket-answer:" + reply.getTicketId() + ":" + reply.getReplyId(),
+                reply.getMetadata().getServiceId(), reply.getTicketId(), ANSWER, fromName(settings),
+                fromMail(settings), reply.getUsername(), reply.getEmail(),
+                "Re: [" + reply.getTicketId() + "] " + reply.getSubject(), text, renderer.html(settings.template(), text),
+                "<" + reply.getTicketId() + "." + reply.getReplyId() + "@" + properties.messageIdDomain() + ">", null,
+                reply.getMetadata().getEventId());
+    }
+
+    private String fromMail(SenderSettings settings) {
+        return settings.displayMail() == null ? properties.defaultFromMail() : settings.displayMail();
+    }
+
+    private String fromName(SenderSettings settings) {
+        return settings.name() == null || settings.name().isBlank() ? properties.defaultFromName() : settings.name();
+    }
+
     private OutboundMail mail(TicketCreated ticket, SenderSettings settings) {
         String name = ticket.getEndUser().getUsername();
         String text = (name == null || name.isBlank() ? "Hello" : "Dear " + name) + ",\n\n"
@@ -45,9 +80,8 @@ class TicketAcknowledgements {
                 + "Ticket: " + ticket.getTicketId() + "\n"
                 + "Subject: " + ticket.getSubject() + "\n\n"
                 + ticket.getContent() + "\n";
-        String fromMail = settings.displayMail() == null ? properties.defaultFromMail() : settings.displayMail();
-        String fromName = settings.name() == null || settings.name().isBlank() ? properties.defaultFromName()
-                : settings.name();
+        String fromMail = fromMail(settings);
+        String fromName = fromName(settings);
         return new OutboundMail("ticket-ack:" + ticket.getTicketId(), ticket.getMetadata().getServiceId(),
                 ticket.getTicketId(), PURPOSE, fromName, fromMail, name, ticket.getEndUser().getEmail(),
                 "[" + ticket.getTicketId() + "] " + ticket.getSubject(), text,

@@ -7,6 +7,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.platform.events.EventSerde;
 
 /** Adapter from the ticket topic to the mail the ticket events cause. */
@@ -27,8 +28,11 @@ class TicketEventsListener {
     @KafkaListener(id = "notification-ticket-events", groupId = "notification-service",
             topics = "#{T(dev.switchboard.schemas.Topic).TICKET_EVENTS.topicName()}")
     void onRecord(ConsumerRecord<String, byte[]> record) {
-        if (serde.decode(record) instanceof TicketCreated created) {
-            acknowledgements.onTicketCreated(created).block(TIMEOUT);
+        switch (serde.decode(record)) {
+            case TicketCreated created -> acknowledgements.onTicketCreated(created).block(TIMEOUT);
+            case TicketReplied replied -> acknowledgements.onTicketReplied(replied).block(TIMEOUT);
+            default -> {
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ import dev.switchboard.platform.outbox.PendingEvent;
 @Document(Ticket.COLLECTION)
 record Ticket(@Id String ticketId, String serviceId, Long categoryId, String subject, String content, String status,
               EndUser endUser, List<AttachmentRef> attachments, String typeOne, String typeTwo, String language,
-              String source, List<UserField> userFields, Instant createdAt, Instant updatedAt,
-              List<PendingEvent> pendingEvents) {
+              String source, List<UserField> userFields, List<Reply> replies, Instant createdAt,
+              Instant updatedAt, List<PendingEvent> pendingEvents) {
 
     static final String COLLECTION = "tickets";
 
@@ -21,6 +21,16 @@ record Ticket(@Id String ticketId, String serviceId, Long categoryId, String sub
     }
 
     record AttachmentRef(String attachmentId) {
+    }
+
+    /** An agent's answer or the customer's re-inquiry, in the order they came. */
+    record Reply(String replyId, String author, String comment, Instant createdAt) {
+        static final String AGENT = "agent";
+        static final String CUSTOMER = "customer";
+    }
+
+    List<Reply> repliesOrEmpty() {
+        return replies == null ? List.of() : replies;
     }
 
     /** A user field value as checked and normalized; sealed at rest when its field says {@code encrypt}. */

@@ -37,7 +37,16 @@ final class TicketRequests {
     /** A ticket as the vendor returns it. */
     record TicketView(String ticketId, String subject, Long categoryId, String categoryName, String categoryFullName,
                       String status, String statusName, String content, long createdDt, long updatedDt,
-                      List<Object> contents, List<AttachmentView> attachments, Long displayDt) {
+                      List<ReplyView> contents, List<AttachmentView> attachments, Long displayDt) {
+    }
+
+    /** One reply of a ticket: {@code type} answer (agent) or inquiry (the customer's re-inquiry). */
+    record ReplyView(String contentId, String type, String content, long createdDt, List<AttachmentView> attachments) {
+    }
+
+    /** Solve (agent answer) and re-inquiry (customer comment) bodies. */
+    record CommentRequest(@jakarta.validation.constraints.NotBlank
+                          @jakarta.validation.constraints.Size(max = 65_535) String comment) {
     }
 
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, Long size,

@@ -139,7 +139,16 @@ class TicketService implements InitializingBean {
 
     /** One ticket of the tenant; another tenant's ticket id is simply not found. */
     Mono<TicketView> find(String serviceId, String ticketId) {
-        return mongo.findOne(Query.query(Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId)), Ticket.class)
+        return find(serviceId, ticketId, null);
+    }
+
+    /** One ticket of the tenant, and of that customer when {@code usercode} is given. */
+    Mono<TicketView> find(String serviceId, String ticketId, String usercode) {
+        var criteria = Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId);
+        if (usercode != null) {
+            criteria.and("endUser.usercode").is(usercode);
+        }
+        return mongo.findOne(Query.query(criteria), Ticket.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
                 .flatMap(ticket -> views(serviceId, List.of(ticket)))
                 .map(List::getFirst);
@@ -185,7 +194,7 @@ class TicketService implements InitializingBean {
                 .build();
         return new Ticket(ticketId, serviceId, request.categoryId(), request.subject(), request.content(), STATUS_NEW,
                 endUser, attachments, request.typeOne(), request.typeTwo(), request.language(), source, userFields,
-                now, now, List.of(outbox.pending(ticketId, event)));
+                List.of(), now, now, List.of(outbox.pending(ticketId, event)));
     }
 
     private static TicketView view(Ticket ticket, String categoryName, String categoryFullName,
@@ -195,7 +204,10 @@ class TicketService implements InitializingBean {
                 .toList();
         return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), categoryName, categoryFullName,
                 ticket.status(),
-                null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(), null,
+                null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(),
+                ticket.repliesOrEmpty().stream().map(r -> new TicketRequests.ReplyView(r.replyId(),
+                        Ticket.Reply.AGENT.equals(r.author()) ? "answer" : "inquiry", r.comment(),
+                        r.createdAt().toEpochMilli(), List.of())).toList(),
                 attachments, null);
     }
 

@@ -1,0 +1,133 @@
+package dev.switchboard.devstack;
+
+import static dev.switchboard.devstack.EdgeAuthenticationIT.assertEnvelopeError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.switchboard.devstack.TestTenants.TestTenant;
+import dev.switchboard.events.ticket.CustomerReplied;
+import dev.switchboard.events.ticket.TicketReplied;
+import dev.switchboard.events.ticket.TicketStatusChanged;
+import dev.switchboard.platform.events.EventSerde;
+import dev.switchboard.schemas.Topic;
+import tools.jackson.databind.JsonNode;
+
+/** Ticket management: solve (answer mailed, ticket closed), re-inquiry, explicit transitions, per-customer views. */
+@ExtendWith(StackExtension.class)
+class TicketLifecycleIT {
+
+    static JsonNode content(java.net.http.HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return LocalStack.JSON.readTree(response.body()).path("result").path("content");
+    }
+
+    static String create(TestTenant tenant, String usercode) {
+        return content(tenant.nhn().send("POST", tenant.path("ticket.json"), "{\"subject\":\"Where is my order\","
+                + "\"content\":\"It did not arrive.\",\"endUser\":{\"usercode\":\"" + usercode
+                + "\",\"email\":\"lifecycle@example.com\",\"username\":\"Kim\"}}")).path("ticketId").asString();
+    }
+
+    @Test
+    void solveMailsTheAnswerClosesTheTicketAndTheCustomerCanAskAgain(LocalStack stack) throws Exception {
+        var tenant = TestTenants.create(stack, "life");
+        String ticketId = create(tenant, "u1");
+
+        assertThat(content(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/open.json"), null))
+                .path("status").asString()).isEqualTo("open");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/open.json"), null), 400,
+                "is open");
+
+        JsonNode solved = content(tenant.nhn().send("POST", tenant.path("ticket/solve.json?id=" + ticketId),
+                "{\"comment\":\"It ships <today>.\"}"));
+        assertThat(solved.path("status").asString()).isEqualTo("closed");
+        assertThat(solved.path("contents").get(0).path("type").asString()).isEqualTo("answer");
+        assertThat(solved.path("contents").get(0).path("content").asString()).isEqualTo("It ships <today>.");
+
+        List<MimeMessage> mails = TicketToMailIT.awaitMails(stack, ticketId, 2);
+        MimeMessage answer = mails.stream().filter(m -> {
+            try {
+                return m.getSubject().startsWith("Re: [" + ticketId + "]");
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow();
+        assertThat(answer.getHeader("Auto-Submitted")).isNull();
+        assertThat(TicketToMailIT.htmlPart(answer)).contains("It ships &lt;today&gt;.");
+
+        var serde = new EventSerde();
+        List<ConsumerRecord<String, byte[]>> events = TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 4);
+        assertThat(events.stream().map(serde::decode).map(e -> e.getClass().getSimpleName()))
+                .containsExactly("TicketCreated", "TicketStatusChanged", "TicketReplied", "TicketStatusChanged");
+        var closed = (TicketStatusChanged) serde.decode(events.get(3));
+        assertThat(closed.getFrom() + ">" + closed.getTo() + ":" + closed.getReason()).isEqualTo("open>closed:solve");
+        assertThat(((TicketReplied) serde.decode(events.get(2))).getEmail()).isEqualTo("lifecycle@example.com");
+
+        // the same answer event again sends no second mail
+        try (var producer = TopicTraffic.producer(stack)) {
+            producer.send(TopicTraffic.copyOf(events.get(2))).get();
+            producer.send(TopicTraffic.copyOf(events.get(2))).get();
+        }
+        String marker = create(tenant, "u9");
+        TicketToMailIT.awaitMails(stack, marker, 1);
+        assertThat(TicketToMailIT.mailsFor(stack, ticketId)).hasSize(2);
+
+        // the customer's history and their re-inquiry, which opens the ticket again
+        JsonNode history = LocalStack.JSON.readTree(tenant.nhn().send("GET",
+                tenant.path("ticket/enduser/u1/list.json"), null).body()).path("result");
+        assertThat(history.path("contents").findValuesAsString("ticketId")).containsExactly(ticketId);
+        assertThat(LocalStack.JSON.readTree(tenant.nhn().send("GET", tenant.path("ticket/u1/list.json"), null).body())
+                .path("result").path("total").asLong()).isEqualTo(1);
+        assertThat(LocalStack.JSON.readTree(tenant.nhn().send("GET", tenant.path("ticket/enduser/u2/list.json"), null)
+                .body()).path("result").path("total").asLong()).isZero();
+        assertEnvelopeError(tenant.nhn().send("GET", tenant.path("ticket/enduser/u2/" + ticketId + "/detail.json"), null),
+                404, "No ticket");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/enduser/u2/" + ticketId + "/comment.json"),
+                "{\"comment\":\"not mine\"}"), 404, "No ticket");
+
+        JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
+                "{\"comment\":\"Still nothing.\"}"));
+        assertThat(again.path("status").asString()).isEqualTo("open");
+        assertThat(again.path("contents").findValuesAsString("type")).containsExactly("answer", "inquiry");
+        // after the four events and the two redelivered copies
+        var reinquiry = TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 8);
+        assertThat(serde.decode(reinquiry.get(6))).isInstanceOf(CustomerReplied.class);
+        assertThat(((TicketStatusChanged) serde.decode(reinquiry.get(7))).getReason()).isEqualTo("reinquiry");
+        assertThat(content(tenant.nhn().send("GET", tenant.path("ticket/enduser/u1/" + ticketId + "/detail.json"), null))
+                .path("contents")).hasSize(2);
+
+        // explicit moves
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/reopen.json"), null), 400,
+                "reopen applies to a ticket that is closed");
+        assertThat(content(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/close.json"), null))
+                .path("status").asString()).isEqualTo("closed");
+        assertThat(content(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/reopen.json"), null))
+                .path("status").asString()).isEqualTo("open");
+    }
+
+    @Test
+    void badRequestsAndOtherTenantsAreRefused(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "life");
+        var other = TestTenants.create(stack, "life");
+        String ticketId = create(tenant, "u1");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/solve.json?id=" + ticketId), "{\"comment\":\" \"}"),
+                400, "comment");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/solve.json?id=" + ticketId), "{\"note\":\"x\"}"),
+                400, "note");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/solve.json"), "{\"comment\":\"x\"}"), 400, "id");
+        assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/solve.json?id=T0"), "{\"comment\":\"x\"}"), 404,
+                "No ticket T0");
+        assertEnvelopeError(other.nhn().send("POST", other.path("ticket/solve.json?id=" + ticketId), "{\"comment\":\"x\"}"),
+                404, "No ticket");
+        assertEnvelopeError(other.nhn().send("POST", other.path("ticket/" + ticketId + "/close.json"), null), 404,
+                "No ticket");
+        assertThat(content(tenant.nhn().send("GET", tenant.path("ticket/" + ticketId + ".json"), null))
+                .path("status").asString()).isEqualTo("new");
+    }
+}

@@ -1,0 +1,163 @@
+package dev.switchboard.ticket.ticket;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+
+import dev.switchboard.events.ticket.CustomerReplied;
+import dev.switchboard.events.ticket.TicketReplied;
+import dev.switchboard.events.ticket.TicketStatusChanged;
+import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.outbox.Outbox;
+import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.web.NhnApiException;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * What happens to a ticket after it exists: an agent solves it (an answer that closes it and is mailed), the
+ * customer asks again (reopening a closed ticket), and explicit moves new -> open -> closed and reopen. Each
+ * change and its events are one conditional update on the state that was read; a concurrent change retries.
+ */
+@Service
+class TicketLifecycle {
+
+    static final String OPEN = "open";
+    static final String CLOSED = "closed";
+
+    /** The explicit moves and the states each may start from. */
+    enum Transition {
+        OPEN_TICKET("open", Set.of(TicketService.STATUS_NEW), TicketLifecycle.OPEN),
+        CLOSE("close", Set.of(TicketService.STATUS_NEW, TicketLifecycle.OPEN), TicketLifecycle.CLOSED),
+        REOPEN("reopen", Set.of(TicketLifecycle.CLOSED), TicketLifecycle.OPEN);
+
+        private final String reason;
+        private final Set<String> from;
+        private final String to;
+
+        Transition(String reason, Set<String> from, String to) {
+            this.reason = reason;
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    private record Change(String status, Ticket.Reply reply, List<SpecificRecord> events) {
+    }
+
+    private final ReactiveMongoTemplate mongo;
+    private final EventMetadataFactory metadata;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final TicketService tickets;
+    private final Clock clock = Clock.systemUTC();
+
+    TicketLifecycle(ReactiveMongoTemplate mongo, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
+                    TicketService tickets) {
+        this.mongo = mongo;
+        this.metadata = metadata;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.tickets = tickets;
+    }
+
+    /** The agent's answer: kept as a reply, mailed to the customer ({@code TicketReplied}), the ticket closed. */
+    Mono<TicketRequests.TicketView> solve(String serviceId, String ticketId, String comment, String correlationId) {
+        return change(serviceId, ticketId, null, ticket -> {
+            var reply = new Ticket.Reply(replyId(), Ticket.Reply.AGENT, comment, clock.instant());
+            List<SpecificRecord> events = new ArrayList<>();
+            events.add(TicketReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
+                    .setTicketId(ticketId).setReplyId(reply.replyId()).setSubject(ticket.subject())
+                    .setComment(comment).setEmail(ticket.endUser() == null ? null : ticket.endUser().email())
+                    .setUsername(ticket.endUser() == null ? null : ticket.endUser().username())
+                    .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
+            statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
+            return new Change(CLOSED, reply, events);
+        }).then(tickets.find(serviceId, ticketId));
+    }
+
+    /** The customer's re-inquiry on their own ticket; a closed ticket opens again. */
+    Mono<TicketRequests.TicketView> comment(String serviceId, String usercode, String ticketId, String comment,
+                                            String correlationId) {
+        return change(serviceId, ticketId, usercode, ticket -> {
+            var reply = new Ticket.Reply(replyId(), Ticket.Reply.CUSTOMER, comment, clock.instant());
+            String status = CLOSED.equals(ticket.status()) ? OPEN : ticket.status();
+            List<SpecificRecord> events = new ArrayList<>();
+            events.add(CustomerReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
+                    .setTicketId(ticketId).setReplyId(reply.replyId()).setComment(comment).setUsercode(usercode)
+                    .setRepliedAt(reply.createdAt()).build());
+            statusEvent(ticket, status, "reinquiry", correlationId, reply.createdAt()).ifPresent(events::add);
+            return new Change(status, reply, events);
+        }).then(tickets.find(serviceId, ticketId, usercode));
+    }
+
+    Mono<TicketRequests.TicketView> transition(String serviceId, String ticketId, Transition transition,
+                                               String correlationId) {
+        return change(serviceId, ticketId, null, ticket -> {
+            if (!transition.from.contains(ticket.status())) {
+                throw NhnApiException.badRequest("Ticket " + ticketId + " is " + ticket.status() + "; "
+                        + transition.reason + " applies to a ticket that is " + String.join(" or ", transition.from.stream()
+                        .sorted().toList()));
+            }
+            var event = statusEvent(ticket, transition.to, transition.reason, correlationId, clock.instant())
+                    .orElseThrow();
+            return new Change(transition.to, null, List.of(event));
+        }).then(tickets.find(serviceId, ticketId));
+    }
+
+    private java.util.Optional<SpecificRecord> statusEvent(Ticket ticket, String to, String reason,
+                                                           String correlationId, Instant at) {
+        if (to.equals(ticket.status())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(TicketStatusChanged.newBuilder()
+                .setMetadata(metadata.create(ticket.serviceId(), correlationId)).setTicketId(ticket.ticketId())
+                .setFrom(ticket.status()).setTo(to).setReason(reason).setChangedAt(at).build());
+    }
+
+    private Mono<Void> change(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
+        return Mono.defer(() -> {
+                    var criteria = Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId);
+                    if (usercode != null) {
+                        criteria.and("endUser.usercode").is(usercode);
+                    }
+                    return mongo.findOne(Query.query(criteria), Ticket.class)
+                            .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
+                            .flatMap(current -> {
+                                Change next = change.apply(current);
+                                var update = new Update().set("status", next.status()).set("updatedAt", clock.instant())
+                                        .push("pendingEvents").each(next.events().stream()
+                                                .map(e -> outbox.pending(ticketId, e)).toArray());
+                                if (next.reply() != null) {
+                                    update.push("replies", next.reply());
+                                }
+                                // written only if nobody changed the ticket since it was read
+                                var unchanged = Query.query(Criteria.where("_id").is(ticketId)
+                                        .and("status").is(current.status()).and("updatedAt").is(current.updatedAt()));
+                                return mongo.updateFirst(unchanged, update, Ticket.class).flatMap(result ->
+                                        result.getModifiedCount() == 1 ? Mono.<Void>empty()
+                                                : Mono.error(new OptimisticLockingFailureException(ticketId)));
+                            });
+                })
+                .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))
+                .onErrorMap(OptimisticLockingFailureException.class,
+                        e -> NhnApiException.relatedDataExists("Ticket " + ticketId + " changed concurrently; try again"))
+                .then(relay.relay(Ticket.COLLECTION, ticketId));
+    }
+
+    private static String replyId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+}
