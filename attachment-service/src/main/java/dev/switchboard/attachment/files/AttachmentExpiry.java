@@ -1,14 +1,10 @@
 package dev.switchboard.attachment.files;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import dev.switchboard.platform.outbox.PeriodicTask;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs the expiry sweep on every instance at the configured interval (the local Mongo server has no TTL
@@ -17,38 +13,24 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class AttachmentExpiry implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(AttachmentExpiry.class);
-
-    private final Attachments attachments;
-    private final AttachmentProperties properties;
-    private volatile Disposable sweeping;
+    private final PeriodicTask sweeping;
 
     AttachmentExpiry(Attachments attachments, AttachmentProperties properties) {
-        this.attachments = attachments;
-        this.properties = properties;
+        this.sweeping = new PeriodicTask("Attachment expiry", properties.sweepInterval(), attachments::expire);
     }
 
     @Override
     public void start() {
-        sweeping = Flux.interval(properties.sweepInterval(), Schedulers.parallel())
-                .concatMap(tick -> attachments.expire().onErrorResume(error -> {
-                    log.warn("Attachment expiry failed, retrying next interval: {}", error.toString());
-                    return Mono.empty();
-                }))
-                .subscribe(null, error -> log.error("Attachment expiry stopped", error));
+        sweeping.start(Mono.empty());
     }
 
     @Override
     public void stop() {
-        Disposable current = sweeping;
-        if (current != null) {
-            current.dispose();
-        }
-        sweeping = null;
+        sweeping.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return sweeping != null && !sweeping.isDisposed();
+        return sweeping.isRunning();
     }
 }

@@ -37,10 +37,7 @@ class TicketAcknowledgements {
         if (email == null || email.isBlank()) {
             return Mono.empty();
         }
-        String serviceId = ticket.getMetadata().getServiceId();
-        return senderSettings.find(serviceId)
-                .defaultIfEmpty(new SenderSettings(serviceId, null, null, null, null))
-                .flatMap(settings -> deliveries.deliver(mail(ticket, settings)));
+        return send(ticket.getMetadata().getServiceId(), settings -> mail(ticket, settings));
     }
 
     /** The agent's answer, threaded under the acknowledgement; a person's mail, so not Auto-Submitted. */
@@ -49,10 +46,14 @@ class TicketAcknowledgements {
         if (email == null || email.isBlank()) {
             return Mono.empty();
         }
-        String serviceId = reply.getMetadata().getServiceId();
+        return send(reply.getMetadata().getServiceId(), settings -> answer(reply, settings));
+    }
+
+    /** Delivers the mail built from the tenant's sender settings (the platform's defaults where none are saved). */
+    private Mono<Void> send(String serviceId, java.util.function.Function<SenderSettings, OutboundMail> mail) {
         return senderSettings.find(serviceId)
                 .defaultIfEmpty(new SenderSettings(serviceId, null, null, null, null))
-                .flatMap(settings -> deliveries.deliver(answer(reply, settings)));
+                .flatMap(settings -> deliveries.deliver(mail.apply(settings)));
     }
 
     private OutboundMail answer(TicketReplied reply, SenderSettings settings) {

@@ -22,10 +22,8 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
 import dev.switchboard.platform.events.EventPublisher;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Publishes the events waiting in aggregate documents, in their order, and removes each once the
@@ -41,13 +39,14 @@ public final class OutboxRelay implements SmartLifecycle {
     private final EventPublisher publisher;
     private final OutboxProperties properties;
     private final Clock clock;
-    private volatile Disposable sweeping;
+    private final PeriodicTask sweeping;
 
     public OutboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties, Clock clock) {
         this.mongo = mongo;
         this.publisher = publisher;
         this.properties = properties;
         this.clock = clock;
+        this.sweeping = new PeriodicTask("Outbox sweep", properties.sweepInterval(), this::sweep);
     }
 
     /**
@@ -108,27 +107,17 @@ public final class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
-        sweeping = declareIndexes()
-                .thenMany(Flux.interval(properties.sweepInterval(), Schedulers.parallel())
-                        .concatMap(tick -> sweep().onErrorResume(error -> {
-                            log.warn("Outbox sweep failed, retrying next interval: {}", error.toString());
-                            return Mono.empty();
-                        })))
-                .subscribe(null, error -> log.error("Outbox sweep stopped", error));
+        sweeping.start(declareIndexes());
     }
 
     @Override
     public void stop() {
-        Disposable current = sweeping;
-        if (current != null) {
-            current.dispose();
-        }
-        sweeping = null;
+        sweeping.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return sweeping != null && !sweeping.isDisposed();
+        return sweeping.isRunning();
     }
 
     private static String describe(Throwable error) {
