@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.edge;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -155,23 +156,40 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         }
         return Mono.fromCallable(() -> Files.createTempFile("switchboard-upload-", ".spool"))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(spool -> {
-                    ServerHttpRequest replay = new ServerHttpRequestDecorator(request) {
-                        @Override
-                        public Flux<DataBuffer> getBody() {
-                            return DataBufferUtils.read(spool, exchange.getResponse().bufferFactory(), SPOOL_BUFFER);
-                        }
-                    };
-                    return DataBufferUtils.write(limited(request.getBody(), max), spool)
-                            .then(fileMd5(replay))
-                            .flatMap(md5 -> NhnSignature.matches(NhnSignature.signUpload(tenant.serviceKey(),
-                                            tenant.organizationId(), request.getPath().value(), md5, timestamp), authorization)
+                .flatMap(spool -> DataBufferUtils.write(limited(request.getBody(), max), spool)
+                            .then(Mono.fromCallable(() -> Files.size(spool)).subscribeOn(Schedulers.boundedElastic()))
+                            .map(size -> spooled(request, exchange, spool, size))
+                            .flatMap(replay -> fileMd5(replay).flatMap(md5 -> NhnSignature.matches(
+                                    NhnSignature.signUpload(tenant.serviceKey(), tenant.organizationId(),
+                                            request.getPath().value(), md5, timestamp), authorization)
                                     ? forward(exchange, chain, serviceId, replay)
                                     : Mono.error(NhnApiException.badRequest(
-                                            "Authorization is incorrect: the signature does not match")))
-                            .doFinally(signal -> Mono.fromCallable(() -> Files.deleteIfExists(spool))
-                                    .subscribeOn(Schedulers.boundedElastic()).subscribe());
-                });
+                                            "Authorization is incorrect: the signature does not match"))))
+                        .doFinally(signal -> Mono.fromCallable(() -> Files.deleteIfExists(spool))
+                                .subscribeOn(Schedulers.boundedElastic()).subscribe()));
+    }
+
+    /**
+     * The upload as read back from its spool, with its exact length: the service behind sees a body of known
+     * size rather than the client's chunked stream.
+     */
+    private static ServerHttpRequest spooled(ServerHttpRequest request, ServerWebExchange exchange,
+                                             Path spool, long size) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(request.getHeaders());
+        headers.remove(HttpHeaders.TRANSFER_ENCODING);
+        headers.setContentLength(size);
+        return new ServerHttpRequestDecorator(request) {
+            @Override
+            public HttpHeaders getHeaders() {
+                return headers;
+            }
+
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return DataBufferUtils.read(spool, exchange.getResponse().bufferFactory(), SPOOL_BUFFER);
+            }
+        };
     }
 
     private static Flux<DataBuffer> limited(Flux<DataBuffer> body, long max) {
