@@ -18,7 +18,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.switchboard.devstack.TestTenants.TestTenant;
 import dev.switchboard.events.attachment.AttachmentDeleted;
 import dev.switchboard.events.attachment.AttachmentUploaded;
 import dev.switchboard.platform.events.EventSerde;
@@ -89,7 +88,7 @@ class AttachmentIT {
         }
     }
 
-    static String ticket(TestTenant tenant, String attachments) {
+    static String ticket(String attachments) {
         return "{\"subject\":\"s\",\"content\":\"c\",\"endUser\":{\"email\":\"a@example.com\",\"username\":\"A\"},"
                 + "\"attachments\":[" + attachments + "]}";
     }
@@ -190,19 +189,18 @@ class AttachmentIT {
         }
         String foreign = upload(other.nhn(), "/" + other.serviceId(), "theirs.png", PNG);
         String six = String.join(",", ids.stream().map(id -> "{\"attachmentId\":\"" + id + "\"}").toList());
-        var tooMany = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(tenant, six));
+        var tooMany = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(six));
         assertThat(LocalStack.JSON.readTree(tooMany.body()).path("result").path("contents").findValuesAsString("key"))
                 .containsExactly("validate.ticket.attachment.length");
 
-        var theirs = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(tenant,
-                "{\"attachmentId\":\"" + ids.get(0) + "\"},{\"attachmentId\":\"" + foreign + "\"},{\"attachmentId\":\"nosuchfile\"}"));
+        var theirs = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket("{\"attachmentId\":\"" + ids.get(0) + "\"},{\"attachmentId\":\"" + foreign + "\"},{\"attachmentId\":\"nosuchfile\"}"));
         JsonNode failures = LocalStack.JSON.readTree(theirs.body()).path("result").path("contents");
         assertThat(failures.findValuesAsString("key")).containsExactly("validate.ticket.attachment.invalid",
                 "validate.ticket.attachment.invalid");
         assertThat(failures.findValuesAsString("rejectValue")).containsExactly(foreign, "nosuchfile");
 
         var made = tenant.nhn().send("POST", tenant.path("ticket.json"),
-                ticket(tenant, "{\"attachmentId\":\"" + ids.get(0) + "\"}"));
+                ticket("{\"attachmentId\":\"" + ids.get(0) + "\"}"));
         assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
         JsonNode attachment = LocalStack.JSON.readTree(made.body()).path("result").path("content").path("attachments").get(0);
         assertThat(attachment.path("fileName").asString()).isEqualTo("image0.png");
@@ -218,7 +216,7 @@ class AttachmentIT {
         var tenant = TestTenants.create(stack, "files");
         String loose = upload(tenant.nhn(), "/" + tenant.serviceId(), "loose.png", PNG);
         String kept = upload(tenant.nhn(), "/" + tenant.serviceId(), "kept.png", PNG);
-        var made = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(tenant, "{\"attachmentId\":\"" + kept + "\"}"));
+        var made = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket("{\"attachmentId\":\"" + kept + "\"}"));
         assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
         String ticketId = LocalStack.JSON.readTree(made.body()).path("result").path("content").path("ticketId").asString();
 
@@ -234,7 +232,7 @@ class AttachmentIT {
         var expired = (AttachmentDeleted) serde.decode(TopicTraffic.records(stack, Topic.ATTACHMENT_EVENTS, loose, 2).getLast());
         assertThat(expired.getReason()).isEqualTo("expired");
         // the redelivered upload event does not make the expired file usable again
-        var late = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(tenant, "{\"attachmentId\":\"" + loose + "\"}"));
+        var late = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket("{\"attachmentId\":\"" + loose + "\"}"));
         assertThat(late.statusCode()).isEqualTo(400);
 
         assertThat(tenant.nhn().send("GET", tenant.path("ticket/attachments/" + kept + ".json"), null).statusCode())

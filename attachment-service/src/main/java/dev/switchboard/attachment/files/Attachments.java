@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -220,7 +221,7 @@ class Attachments implements InitializingBean {
 
     /** Refuses without storing, reading and releasing what the client still sends so no buffer leaks. */
     private static <T> Mono<T> drain(Flux<DataBuffer> content, NhnApiException rejection) {
-        return content.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(Mono.error(rejection));
+        return content.doOnNext(DataBufferUtils::release).then(Mono.error(rejection));
     }
 
     private static String display(long bytes) {

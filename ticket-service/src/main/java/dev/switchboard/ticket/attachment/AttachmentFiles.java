@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -17,6 +18,7 @@ import dev.switchboard.events.attachment.AttachmentDeleted;
 import dev.switchboard.events.attachment.AttachmentUploaded;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The tenant's stored files as attachment events announced them: tickets may reference only these, and show
@@ -42,11 +44,11 @@ public class AttachmentFiles {
         if (ids.isEmpty()) {
             return Mono.just(Map.of());
         }
-        var wanted = java.util.Set.copyOf(ids);
+        var wanted = Set.copyOf(ids);
         long attempts = settings.arrivalWait().toMillis() / POLL.toMillis();
         return Mono.defer(() -> known(serviceId, wanted))
                 .flatMap(found -> found.size() == wanted.size() ? Mono.just(found) : Mono.error(new Incomplete(found)))
-                .retryWhen(reactor.util.retry.Retry.fixedDelay(attempts, POLL).filter(Incomplete.class::isInstance))
+                .retryWhen(Retry.fixedDelay(attempts, POLL).filter(Incomplete.class::isInstance))
                 // still incomplete after waiting: the missing ones are not the tenant's files
                 .onErrorResume(error -> Exceptions.isRetryExhausted(error) && error.getCause() instanceof Incomplete,
                         error -> Mono.just(((Incomplete) error.getCause()).found))

@@ -23,9 +23,4 @@ public record FieldDefinition(long fieldId, String code, String type, boolean sy
     public FieldType fieldType() {
         return FieldType.of(type).orElseThrow();
     }
-
-    FieldDefinition withLanguages(Map<String, Translation> replacement) {
-        return new FieldDefinition(fieldId, code, type, system, title, description, placeholder, length, required,
-                encrypt, holdingText, options, replacement);
-    }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -61,7 +62,7 @@ public class Fields {
     public Mono<Form> form(String serviceId, Long categoryId, String language) {
         return Mono.zip(set(serviceId), categories.lineages(serviceId)).map(both -> {
             FieldSet set = both.getT1();
-            var lineage = categoryId == null ? java.util.Optional.<Lineages.Lineage>empty()
+            var lineage = categoryId == null ? Optional.<Lineages.Lineage>empty()
                     : both.getT2().of(categoryId, language);
             List<Long> layout = lineage.map(l -> set.layoutFor(l.selfToRoot())).orElse(set.defaultLayout());
             List<FieldDefinition> shown = shown(set, layout);
@@ -288,7 +289,7 @@ public class Fields {
     }
 
     private static List<FieldDefinition> shown(FieldSet set, List<Long> layout) {
-        return layout.stream().map(set::find).flatMap(java.util.Optional::stream).toList();
+        return layout.stream().map(set::find).flatMap(Optional::stream).toList();
     }
 
     private static List<Long> without(List<Long> ids, long fieldId) {

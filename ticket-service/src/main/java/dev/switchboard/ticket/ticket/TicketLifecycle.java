@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -117,24 +118,18 @@ class TicketLifecycle {
         }).then(tickets.find(serviceId, ticketId));
     }
 
-    private java.util.Optional<SpecificRecord> statusEvent(Ticket ticket, String to, String reason,
+    private Optional<SpecificRecord> statusEvent(Ticket ticket, String to, String reason,
                                                            String correlationId, Instant at) {
         if (to.equals(ticket.status())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(TicketStatusChanged.newBuilder()
+        return Optional.of(TicketStatusChanged.newBuilder()
                 .setMetadata(metadata.create(ticket.serviceId(), correlationId)).setTicketId(ticket.ticketId())
                 .setFrom(ticket.status()).setTo(to).setReason(reason).setChangedAt(at).build());
     }
 
     private Mono<Void> change(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
-        return Mono.defer(() -> {
-                    var criteria = Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId);
-                    if (usercode != null) {
-                        criteria.and("endUser.usercode").is(usercode);
-                    }
-                    return mongo.findOne(Query.query(criteria), Ticket.class)
-                            .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
+        return Mono.defer(() -> tickets.load(serviceId, ticketId, usercode)
                             .flatMap(current -> {
                                 Change next = change.apply(current);
                                 var update = new Update().set("status", next.status()).set("updatedAt", clock.instant())
@@ -149,8 +144,7 @@ class TicketLifecycle {
                                 return mongo.updateFirst(unchanged, update, Ticket.class).flatMap(result ->
                                         result.getModifiedCount() == 1 ? Mono.<Void>empty()
                                                 : Mono.error(new OptimisticLockingFailureException(ticketId)));
-                            });
-                })
+                            }))
                 .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))
                 .onErrorMap(OptimisticLockingFailureException.class,
                         e -> NhnApiException.relatedDataExists("Ticket " + ticketId + " changed concurrently; try again"))

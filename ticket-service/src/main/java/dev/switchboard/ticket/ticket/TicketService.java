@@ -144,14 +144,19 @@ class TicketService implements InitializingBean {
 
     /** One ticket of the tenant, and of that customer when {@code usercode} is given. */
     Mono<TicketView> find(String serviceId, String ticketId, String usercode) {
+        return load(serviceId, ticketId, usercode)
+                .flatMap(ticket -> views(serviceId, List.of(ticket)))
+                .map(List::getFirst);
+    }
+
+    /** The stored ticket of the tenant (and of that customer when {@code usercode} is given), else 404. */
+    Mono<Ticket> load(String serviceId, String ticketId, String usercode) {
         var criteria = Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId);
         if (usercode != null) {
             criteria.and("endUser.usercode").is(usercode);
         }
         return mongo.findOne(Query.query(criteria), Ticket.class)
-                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)))
-                .flatMap(ticket -> views(serviceId, List.of(ticket)))
-                .map(List::getFirst);
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)));
     }
 
     /** Tickets as the vendor shows them: category names in the ticket's language, file metadata. */
