@@ -98,7 +98,9 @@ public final class LocalStack implements AutoCloseable {
                             "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
                             "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),
                     new ServiceProcesses.Spec("ticket-service", ticket,
-                            concat(common, options.settingsOf("ticket-service")), edge),
+                            concat(common, options.settingsOf("ticket-service")), merge(edge, Map.of(
+                            "SWITCHBOARD_TICKET_PERSONALDATA_KEYSET", secrets.ticketKeyset(),
+                            "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey()))),
                     new ServiceProcesses.Spec("attachment-service", attachment,
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * sealed in one run still opens in the next.
  */
 public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
-                           String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey) {
+                           String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey,
+                           String ticketKeyset, String ticketHashKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -30,26 +31,25 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
         var edgeKeys = Keysets.newEdgeKeyPair();
         return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
                 Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset(),
-                newLinkKey());
+                Keysets.newHashKey(), Keysets.newAeadKeyset(), Keysets.newHashKey());
     }
 
-    private static String newLinkKey() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return HexFormat.of().formatHex(key);
+    /** Kept by an older version: the secrets it did not have yet are added, the others stay. */
+    private StackSecrets completed() {
+        return new StackSecrets(edgeSecret, operatorToken, accountKeyset, notificationKeyset, edgePrivateKeyset,
+                edgePublicKeyset, attachmentLinkKey == null ? Keysets.newHashKey() : attachmentLinkKey,
+                ticketKeyset == null ? Keysets.newAeadKeyset() : ticketKeyset,
+                ticketHashKey == null ? Keysets.newHashKey() : ticketHashKey);
     }
 
     static StackSecrets loadOrCreate(Path file, JsonMapper json) {
         try {
             if (Files.exists(file)) {
                 StackSecrets kept = json.readValue(file.toFile(), StackSecrets.class);
-                if (kept.attachmentLinkKey() != null) {
-                    return kept;
+                StackSecrets completed = kept.completed();
+                if (!completed.equals(kept)) {
+                    json.writeValue(file.toFile(), completed);
                 }
-                // kept by an older version: add the secrets it did not have yet
-                StackSecrets completed = new StackSecrets(kept.edgeSecret(), kept.operatorToken(), kept.accountKeyset(),
-                        kept.notificationKeyset(), kept.edgePrivateKeyset(), kept.edgePublicKeyset(), newLinkKey());
-                json.writeValue(file.toFile(), completed);
                 return completed;
             }
             StackSecrets secrets = generate();

@@ -1,6 +1,8 @@
 package dev.switchboard.platform.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -30,6 +32,13 @@ public final class Keysets {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A key for {@link KeyedHash}: 32 random bytes, hex-encoded. */
+    public static String newHashKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
     }
 
     public static EdgeKeyPair newEdgeKeyPair() {

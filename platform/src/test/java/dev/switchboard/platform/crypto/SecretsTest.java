@@ -26,4 +26,16 @@ class SecretsTest {
         assertThatThrownBy(() -> new EdgeSeal.Opener(otherPair.privateKeyset()).open(sealed, "demo"))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void keyedHashIsStablePerKeyAndUnambiguous() {
+        var hash = new KeyedHash(Keysets.newHashKey());
+        assertThat(hash.of("demo", "a@example.com")).isEqualTo(hash.of("demo", "a@example.com")).hasSize(43);
+        assertThat(hash.of("demo", "a@example.com")).isNotEqualTo(hash.of("other", "a@example.com"));
+        assertThat(hash.of("ab", "c")).isNotEqualTo(hash.of("a", "bc"));
+        assertThat(new KeyedHash(Keysets.newHashKey()).of("demo", "a@example.com"))
+                .isNotEqualTo(hash.of("demo", "a@example.com"));
+        assertThatThrownBy(() -> new KeyedHash("00ff")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new KeyedHash("not hex")).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -17,7 +17,15 @@ record Ticket(@Id String ticketId, String serviceId, Long categoryId, String sub
 
     static final String COLLECTION = "tickets";
 
-    record EndUser(String usercode, String email, String username, String phone) {
+    /** The customer; e-mail and phone are kept sealed, the name when the form marks it {@code encrypt}. */
+    record EndUser(String usercode, Personal email, Personal username, Personal phone) {
+    }
+
+    /**
+     * A piece of personal data: {@code clear} or {@code sealed} (never both), and the keyed hash of its
+     * normalized form when lists filter on it.
+     */
+    record Personal(String clear, byte[] sealed, String hash) {
     }
 
     record AttachmentRef(String attachmentId) {
@@ -33,7 +41,14 @@ record Ticket(@Id String ticketId, String serviceId, Long categoryId, String sub
         return replies == null ? List.of() : replies;
     }
 
-    /** A user field value as checked and normalized; sealed at rest when its field says {@code encrypt}. */
-    record UserField(long fieldId, String code, String type, Object value, boolean encrypt) {
+    List<UserField> userFieldsOrEmpty() {
+        return userFields == null ? List.of() : userFields;
+    }
+
+    /**
+     * A user field value as checked and normalized; when its field says {@code encrypt} only {@code sealed} (the
+     * value as JSON) is kept.
+     */
+    record UserField(long fieldId, String code, String type, Object value, boolean encrypt, byte[] sealed) {
     }
 }

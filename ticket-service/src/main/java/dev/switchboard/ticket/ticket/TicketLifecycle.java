@@ -63,26 +63,29 @@ class TicketLifecycle {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final TicketService tickets;
+    private final PersonalData personal;
     private final Clock clock = Clock.systemUTC();
 
     TicketLifecycle(ReactiveMongoTemplate mongo, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
-                    TicketService tickets) {
+                    TicketService tickets, PersonalData personal) {
         this.mongo = mongo;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
         this.tickets = tickets;
+        this.personal = personal;
     }
 
     /** The agent's answer: kept as a reply, mailed to the customer ({@code TicketReplied}), the ticket closed. */
     Mono<TicketRequests.TicketView> solve(String serviceId, String ticketId, String comment, String correlationId) {
         return change(serviceId, ticketId, null, ticket -> {
             var reply = new Ticket.Reply(replyId(), Ticket.Reply.AGENT, comment, clock.instant());
+            var customer = personal.open(ticket);
             List<SpecificRecord> events = new ArrayList<>();
             events.add(TicketReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
                     .setTicketId(ticketId).setReplyId(reply.replyId()).setSubject(ticket.subject())
-                    .setComment(comment).setEmail(ticket.endUser() == null ? null : ticket.endUser().email())
-                    .setUsername(ticket.endUser() == null ? null : ticket.endUser().username())
+                    .setComment(comment).setEmail(customer == null ? null : customer.email())
+                    .setUsername(customer == null ? null : customer.username())
                     .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
             statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
             return new Change(CLOSED, reply, events);

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -18,10 +19,13 @@ import dev.switchboard.platform.web.NhnApiException;
 
 /**
  * The filters, sort and page of the vendor's ticket list, parsed and checked. Dates are
- * {@code yyyyMMddHHmmss} in the tenant's time zone (UTC until tenants carry one).
+ * {@code yyyyMMddHHmmss} in the tenant's time zone (UTC until tenants carry one). {@code subject} matches
+ * a part of the title, ignoring case; {@code email} and {@code username} match the whole value, ignoring
+ * case and spacing, through their keyed hashes (the values themselves are sealed).
  */
-record TicketQuery(String serviceId, Instant start, Instant end, String ticketId, String status,
-                   List<Long> categoryIds, String usercode, Sort sort, int page, int pageSize) {
+record TicketQuery(String serviceId, Instant start, Instant end, String ticketId, String subject, String status,
+                   List<Long> categoryIds, String usercode, String username, String email, Sort sort, int page,
+                   int pageSize) {
 
     static final int MAX_PAGE_SIZE = 200;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
@@ -50,12 +54,17 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
             }
         }
         return new TicketQuery(serviceId, date(params.getFirst("startDt"), "startDt"), date(params.getFirst("endDt"), "endDt"),
-                blankToNull(params.getFirst("ticketId")), status, categories, blankToNull(params.getFirst("usercode")),
+                blankToNull(params.getFirst("ticketId")), text(params.getFirst("subject"), "subject", TicketValidator.MAX_SUBJECT),
+                status, categories, blankToNull(params.getFirst("usercode")),
+                text(params.getFirst("username"), "username", 100), text(params.getFirst("email"), "email", 254),
                 sort(params.getFirst("sort")), page, pageSize);
     }
 
-    /** The Mongo query; the index {serviceId, updatedAt} serves the default listing. */
-    Query toQuery() {
+    /**
+     * The Mongo query; the index {serviceId, updatedAt} serves the default listing, {serviceId, hash} the
+     * e-mail and name filters.
+     */
+    Query toQuery(PersonalData personal) {
         Criteria criteria = Criteria.where("serviceId").is(serviceId);
         if (start != null || end != null) {
             Criteria created = Criteria.where("createdAt");
@@ -78,6 +87,16 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
         }
         if (usercode != null) {
             criteria = criteria.and("endUser.usercode").is(usercode);
+        }
+        if (subject != null) {
+            // the text is matched literally: regular-expression characters in it mean themselves
+            criteria = criteria.and("subject").regex(Pattern.quote(subject), "i");
+        }
+        if (email != null) {
+            criteria = criteria.and("endUser.email.hash").is(personal.emailLookup(serviceId, email));
+        }
+        if (username != null) {
+            criteria = criteria.and("endUser.username.hash").is(personal.usernameLookup(serviceId, username));
         }
         return Query.query(criteria);
     }
@@ -116,6 +135,16 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
         } catch (NumberFormatException e) {
             throw NhnApiException.badRequest(name + " must be a number");
         }
+    }
+
+    private static String text(String value, String name, int max) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw NhnApiException.badRequest(name + " must be at most " + max + " characters");
+        }
+        return value.strip();
     }
 
     private static String blankToNull(String value) {

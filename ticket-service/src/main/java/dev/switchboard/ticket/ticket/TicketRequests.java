@@ -2,6 +2,8 @@ package dev.switchboard.ticket.ticket;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** Wire bodies of the ticket API, named as the vendor names them. */
 final class TicketRequests {
 
@@ -34,10 +36,21 @@ final class TicketRequests {
         }
     }
 
-    /** A ticket as the vendor returns it. */
+    /**
+     * A ticket as the vendor returns it. One ticket's detail also shows the customer and the user fields
+     * (opened); lists and the create response leave them out.
+     */
     record TicketView(String ticketId, String subject, Long categoryId, String categoryName, String categoryFullName,
                       String status, String statusName, String content, long createdDt, long updatedDt,
-                      List<ReplyView> contents, List<AttachmentView> attachments, Long displayDt) {
+                      List<ReplyView> contents, List<AttachmentView> attachments, Long displayDt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) EndUserView endUser,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) List<UserFieldView> userFields) {
+    }
+
+    record EndUserView(String usercode, String email, String username, String phone) {
+    }
+
+    record UserFieldView(long fieldId, String code, String type, Object value) {
     }
 
     /** One reply of a ticket: {@code type} answer (agent) or inquiry (the customer's re-inquiry). */

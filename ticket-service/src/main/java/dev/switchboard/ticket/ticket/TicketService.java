@@ -51,11 +51,12 @@ class TicketService implements InitializingBean {
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
+    private final PersonalData personal;
     private final Clock clock = Clock.systemUTC();
 
     TicketService(ReactiveMongoTemplate mongo, TicketValidator validator, Fields fields, Categories categories,
-                  AttachmentFiles files,
-                  EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
+                  AttachmentFiles files, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
+                  PersonalData personal) {
         this.mongo = mongo;
         this.validator = validator;
         this.fields = fields;
@@ -64,6 +65,7 @@ class TicketService implements InitializingBean {
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
+        this.personal = personal;
     }
 
     Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
@@ -81,14 +83,15 @@ class TicketService implements InitializingBean {
                 if (!failures.isEmpty()) {
                     return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
                 }
-                return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), wanted.keySet(),
-                                correlationId))
+                boolean nameSealed = form.system("name").encrypt();
+                return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed,
+                                wanted.keySet(), correlationId))
                         .flatMap(mongo::insert)
                         // a colliding random id is retried with a fresh one
                         .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
                         .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId())
                                 .then(files.referenced(serviceId, wanted.keySet())).thenReturn(saved))
-                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable));
+                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable, false));
             });
         });
     }
@@ -115,11 +118,12 @@ class TicketService implements InitializingBean {
 
     /** A page of the tenant's tickets with the vendor's paging fields. */
     Mono<NhnResponse> list(TicketQuery query) {
-        var filter = query.toQuery();
+        var filter = query.toQuery(personal);
         var page = Query.of(filter).with(query.sort()).skip((long) (query.page() - 1) * query.pageSize())
                 .limit(query.pageSize());
         return Mono.zip(mongo.count(filter, Ticket.class),
-                        mongo.find(page, Ticket.class).collectList().flatMap(found -> views(query.serviceId(), found)))
+                        mongo.find(page, Ticket.class).collectList()
+                                .flatMap(found -> views(query.serviceId(), found, false)))
                 .map(both -> NhnResponse.page(both.getT2(), both.getT1(), query.page(), query.pageSize()));
     }
 
@@ -133,7 +137,12 @@ class TicketService implements InitializingBean {
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("endUser.usercode", Sort.Direction.ASC)
                                 .named("tenant_usercode")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("categoryId", Sort.Direction.ASC)
-                                .named("tenant_category")))
+                                .named("tenant_category")),
+                        // the e-mail and name filters match keyed hashes, never the sealed values
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC)
+                                .on("endUser.email.hash", Sort.Direction.ASC).named("tenant_email")),
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC)
+                                .on("endUser.username.hash", Sort.Direction.ASC).named("tenant_username")))
                 .block(Duration.ofSeconds(30));
     }
 
@@ -142,10 +151,10 @@ class TicketService implements InitializingBean {
         return find(serviceId, ticketId, null);
     }
 
-    /** One ticket of the tenant, and of that customer when {@code usercode} is given. */
+    /** One ticket of the tenant, and of that customer when {@code usercode} is given, with the customer's data. */
     Mono<TicketView> find(String serviceId, String ticketId, String usercode) {
         return load(serviceId, ticketId, usercode)
-                .flatMap(ticket -> views(serviceId, List.of(ticket)))
+                .flatMap(ticket -> views(serviceId, List.of(ticket), true))
                 .map(List::getFirst);
     }
 
@@ -159,8 +168,11 @@ class TicketService implements InitializingBean {
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No ticket " + ticketId)));
     }
 
-    /** Tickets as the vendor shows them: category names in the ticket's language, file metadata. */
-    private Mono<List<TicketView>> views(String serviceId, List<Ticket> tickets) {
+    /**
+     * Tickets as the vendor shows them: category names in the ticket's language, file metadata; with
+     * {@code withCustomer}, the customer and the user fields opened.
+     */
+    private Mono<List<TicketView>> views(String serviceId, List<Ticket> tickets, boolean withCustomer) {
         Set<String> ids = tickets.stream().flatMap(t -> t.attachments().stream())
                 .map(Ticket.AttachmentRef::attachmentId).collect(Collectors.toSet());
         return Mono.zip(categories.lineages(serviceId), files.known(serviceId, ids)).map(both -> tickets.stream()
@@ -168,17 +180,17 @@ class TicketService implements InitializingBean {
                     var lineage = ticket.categoryId() == null ? Optional.<Lineages.Lineage>empty()
                             : both.getT1().of(ticket.categoryId(), ticket.language());
                     return view(ticket, lineage.map(Lineages.Lineage::name).orElse(null),
-                            lineage.map(Lineages.Lineage::fullName).orElse(null), both.getT2());
+                            lineage.map(Lineages.Lineage::fullName).orElse(null), both.getT2(),
+                            withCustomer);
                 })
                 .toList());
     }
 
     private Ticket newTicket(String serviceId, CreateTicketRequest request, List<Ticket.UserField> userFields,
-                             java.util.Set<String> referencedFiles, String correlationId) {
+                             boolean nameSealed, Set<String> referencedFiles, String correlationId) {
         var now = clock.instant();
         String ticketId = TicketIds.next(clock);
-        var endUser = new Ticket.EndUser(request.endUser().usercode(), request.endUser().email(),
-                request.endUser().username(), request.endUser().phone());
+        var endUser = request.endUser();
         List<Ticket.AttachmentRef> attachments = request.attachments() == null ? List.of()
                 : request.attachments().stream().map(a -> new Ticket.AttachmentRef(a.attachmentId())).toList();
         String source = request.source() == null ? "web" : request.source();
@@ -198,12 +210,13 @@ class TicketService implements InitializingBean {
                 .setCreatedAt(now)
                 .build();
         return new Ticket(ticketId, serviceId, request.categoryId(), request.subject(), request.content(), STATUS_NEW,
-                endUser, attachments, request.typeOne(), request.typeTwo(), request.language(), source, userFields,
+                personal.seal(serviceId, ticketId, endUser, nameSealed), attachments, request.typeOne(),
+                request.typeTwo(), request.language(), source, personal.seal(serviceId, ticketId, userFields),
                 List.of(), now, now, List.of(outbox.pending(ticketId, event)));
     }
 
-    private static TicketView view(Ticket ticket, String categoryName, String categoryFullName,
-                                   Map<String, AttachmentFile> files) {
+    private TicketView view(Ticket ticket, String categoryName, String categoryFullName,
+                            Map<String, AttachmentFile> files, boolean withCustomer) {
         List<AttachmentView> attachments = ticket.attachments().stream()
                 .map(a -> attachmentView(a.attachmentId(), files.get(a.attachmentId())))
                 .toList();
@@ -213,7 +226,8 @@ class TicketService implements InitializingBean {
                 ticket.repliesOrEmpty().stream().map(r -> new TicketRequests.ReplyView(r.replyId(),
                         Ticket.Reply.AGENT.equals(r.author()) ? "answer" : "inquiry", r.comment(),
                         r.createdAt().toEpochMilli(), List.of())).toList(),
-                attachments, null);
+                attachments, null, withCustomer ? personal.open(ticket) : null,
+                withCustomer ? personal.openFields(ticket) : null);
     }
 
     static AttachmentView attachmentView(String attachmentId, AttachmentFile file) {

@@ -97,7 +97,7 @@ class TicketValidator {
                         checked.failure(), raw));
             } else if (checked.value() != null) {
                 kept.add(new Ticket.UserField(field.fieldId(), field.code(), field.type(), checked.value(),
-                        field.encrypt()));
+                        field.encrypt(), null));
             }
         }
         return kept;

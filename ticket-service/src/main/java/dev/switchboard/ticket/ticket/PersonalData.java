@@ -1,0 +1,121 @@
+package dev.switchboard.ticket.ticket;
+
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.stereotype.Component;
+
+import dev.switchboard.platform.crypto.KeyedHash;
+import dev.switchboard.platform.crypto.SecretBox;
+import dev.switchboard.ticket.ticket.TicketRequests.EndUserBody;
+import dev.switchboard.ticket.ticket.TicketRequests.EndUserView;
+import dev.switchboard.ticket.ticket.TicketRequests.UserFieldView;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Seals a customer's personal data in a ticket and opens it again. E-mail and phone are always sealed, the
+ * name when the tenant's form marks it {@code encrypt}, and so is every user field so marked. Each sealed
+ * value is bound to its tenant, ticket and field (the AEAD's associated data), so a value copied into another
+ * ticket does not open. E-mail and name also keep a keyed hash of their normalized form, which is what the
+ * list filters match; only one tenant's hashes match that tenant's lookups.
+ */
+@Component
+class PersonalData {
+
+    static final String EMAIL = "endUser.email";
+    static final String USERNAME = "endUser.username";
+    static final String PHONE = "endUser.phone";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final SecretBox box;
+    private final KeyedHash hash;
+
+    PersonalData(PersonalDataKeys keys) {
+        this.box = new SecretBox(keys.keyset());
+        this.hash = new KeyedHash(keys.hashKey());
+    }
+
+    Ticket.EndUser seal(String serviceId, String ticketId, EndUserBody body, boolean nameSealed) {
+        if (body == null) {
+            return null;
+        }
+        return new Ticket.EndUser(blankToNull(body.usercode()),
+                protect(serviceId, ticketId, EMAIL, body.email(), true, true),
+                protect(serviceId, ticketId, USERNAME, body.username(), nameSealed, true),
+                protect(serviceId, ticketId, PHONE, body.phone(), true, false));
+    }
+
+    EndUserView open(Ticket ticket) {
+        var endUser = ticket.endUser();
+        if (endUser == null) {
+            return null;
+        }
+        return new EndUserView(endUser.usercode(), open(ticket, EMAIL, endUser.email()),
+                open(ticket, USERNAME, endUser.username()), open(ticket, PHONE, endUser.phone()));
+    }
+
+    /** User fields as kept: the value of a field marked {@code encrypt} only sealed. */
+    List<Ticket.UserField> seal(String serviceId, String ticketId, List<Ticket.UserField> fields) {
+        return fields.stream().map(field -> field.encrypt()
+                        ? new Ticket.UserField(field.fieldId(), field.code(), field.type(), null, true,
+                                box.seal(JSON.writeValueAsString(field.value()),
+                                        context(serviceId, ticketId, fieldPath(field))))
+                        : field)
+                .toList();
+    }
+
+    List<UserFieldView> openFields(Ticket ticket) {
+        return ticket.userFieldsOrEmpty().stream().map(field -> new UserFieldView(field.fieldId(), field.code(),
+                        field.type(), field.sealed() == null ? field.value()
+                                : JSON.readValue(box.open(field.sealed(), context(ticket.serviceId(), ticket.ticketId(),
+                                        fieldPath(field))), Object.class)))
+                .toList();
+    }
+
+    /** The hash a filter on the customer's e-mail address looks for in the tenant's tickets. */
+    String emailLookup(String serviceId, String email) {
+        return hash.of(serviceId, EMAIL, normalize(email));
+    }
+
+    String usernameLookup(String serviceId, String username) {
+        return hash.of(serviceId, USERNAME, normalize(username));
+    }
+
+    /** Case, Unicode form and surrounding or repeated spaces do not make two values different. */
+    static String normalize(String value) {
+        return Normalizer.normalize(value, Normalizer.Form.NFKC).strip().replaceAll("\\s+", " ")
+                .toLowerCase(Locale.ROOT);
+    }
+
+    private Ticket.Personal protect(String serviceId, String ticketId, String path, String value, boolean sealed,
+                                    boolean hashed) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String lookup = hashed ? hash.of(serviceId, path, normalize(value)) : null;
+        return sealed ? new Ticket.Personal(null, box.seal(value, context(serviceId, ticketId, path)), lookup)
+                : new Ticket.Personal(value, null, lookup);
+    }
+
+    private String open(Ticket ticket, String path, Ticket.Personal value) {
+        if (value == null) {
+            return null;
+        }
+        return value.sealed() == null ? value.clear()
+                : box.open(value.sealed(), context(ticket.serviceId(), ticket.ticketId(), path));
+    }
+
+    private static String fieldPath(Ticket.UserField field) {
+        return "userFields." + field.fieldId();
+    }
+
+    private static String context(String serviceId, String ticketId, String path) {
+        return "ticket:" + serviceId + ":" + ticketId + ":" + path;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
