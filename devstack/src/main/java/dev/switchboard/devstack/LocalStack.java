@@ -100,13 +100,15 @@ public final class LocalStack implements AutoCloseable {
                     new ServiceProcesses.Spec("ticket-service", ticket,
                             concat(common, options.settingsOf("ticket-service")), merge(edge, Map.of(
                             "SWITCHBOARD_TICKET_PERSONALDATA_KEYSET", secrets.ticketKeyset(),
-                            "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey()))),
+                            "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey(),
+                            "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET", secrets.contactPublicKeyset()))),
                     new ServiceProcesses.Spec("attachment-service", attachment,
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),
                     new ServiceProcesses.Spec("notification-service", notification, concat(common, List.of(
                             "--switchboard.notification.relay.host=" + infra.mailHost(),
-                            "--switchboard.notification.relay.port=" + infra.smtpPort())), edge),
+                            "--switchboard.notification.relay.port=" + infra.smtpPort())), merge(edge, Map.of(
+                            "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset()))),
                     new ServiceProcesses.Spec("gateway", gateway, concat(common, List.of(
                             "--switchboard.gateway.services.account=http://127.0.0.1:" + account,
                             "--switchboard.gateway.services.ticket=http://127.0.0.1:" + ticket,

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
                            String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey,
-                           String ticketKeyset, String ticketHashKey) {
+                           String ticketKeyset, String ticketHashKey, String contactPrivateKeyset,
+                           String contactPublicKeyset) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -28,18 +29,23 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
         RANDOM.nextBytes(edge);
         byte[] operator = new byte[24];
         RANDOM.nextBytes(operator);
-        var edgeKeys = Keysets.newEdgeKeyPair();
+        var edgeKeys = Keysets.newKeyPair();
+        var contactKeys = Keysets.newKeyPair();
         return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
                 Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset(),
-                Keysets.newHashKey(), Keysets.newAeadKeyset(), Keysets.newHashKey());
+                Keysets.newHashKey(), Keysets.newAeadKeyset(), Keysets.newHashKey(), contactKeys.privateKeyset(),
+                contactKeys.publicKeyset());
     }
 
     /** Kept by an older version: the secrets it did not have yet are added, the others stay. */
     private StackSecrets completed() {
+        var contactKeys = contactPrivateKeyset == null ? Keysets.newKeyPair()
+                : new Keysets.KeyPair(contactPrivateKeyset, contactPublicKeyset);
         return new StackSecrets(edgeSecret, operatorToken, accountKeyset, notificationKeyset, edgePrivateKeyset,
                 edgePublicKeyset, attachmentLinkKey == null ? Keysets.newHashKey() : attachmentLinkKey,
                 ticketKeyset == null ? Keysets.newAeadKeyset() : ticketKeyset,
-                ticketHashKey == null ? Keysets.newHashKey() : ticketHashKey);
+                ticketHashKey == null ? Keysets.newHashKey() : ticketHashKey, contactKeys.privateKeyset(),
+                contactKeys.publicKeyset());
     }
 
     static StackSecrets loadOrCreate(Path file, JsonMapper json) {

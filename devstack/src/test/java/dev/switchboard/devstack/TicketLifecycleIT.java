@@ -3,6 +3,7 @@ package dev.switchboard.devstack;
 import static dev.switchboard.devstack.EdgeAuthenticationIT.assertEnvelopeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.mail.internet.MimeMessage;
@@ -15,6 +16,8 @@ import dev.switchboard.devstack.TestTenants.TestTenant;
 import dev.switchboard.events.ticket.CustomerReplied;
 import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.events.ticket.TicketStatusChanged;
+import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.schemas.Topic;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +62,11 @@ class TicketLifecycleIT {
             }
         }).findFirst().orElseThrow();
         assertThat(answer.getHeader("Auto-Submitted")).isNull();
+        // threaded under the acknowledgement the customer already has
+        String acknowledgement = "<" + ticketId + ".ack@switchboard.local>";
+        assertThat(answer.getHeader("In-Reply-To")).containsExactly(acknowledgement);
+        assertThat(answer.getHeader("References")).containsExactly(acknowledgement);
+        assertThat(answer.getMessageID()).startsWith("<" + ticketId + ".").isNotEqualTo(acknowledgement);
         assertThat(TicketToMailIT.htmlPart(answer)).contains("It ships &lt;today&gt;.");
 
         var serde = new EventSerde();
@@ -67,7 +75,13 @@ class TicketLifecycleIT {
                 .containsExactly("TicketCreated", "TicketStatusChanged", "TicketReplied", "TicketStatusChanged");
         var closed = (TicketStatusChanged) serde.decode(events.get(3));
         assertThat(closed.getFrom() + ">" + closed.getTo() + ":" + closed.getReason()).isEqualTo("open>closed:solve");
-        assertThat(((TicketReplied) serde.decode(events.get(2))).getEmail()).isEqualTo("lifecycle@example.com");
+        // the address travels sealed for notification-service only: not in clear in any event of the ticket
+        var replied = (TicketReplied) serde.decode(events.get(2));
+        assertThat(replied.getEmail()).isNull();
+        assertThat(SealedContact.open(new HybridSeal.Opener(stack.secrets().contactPrivateKeyset()),
+                replied.getSealedContact(), tenant.serviceId(), ticketId).email()).isEqualTo("lifecycle@example.com");
+        events.forEach(record -> assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
+                .doesNotContain("lifecycle@example.com"));
 
         // the same answer event again sends no second mail
         try (var producer = TopicTraffic.producer(stack)) {

@@ -39,6 +39,16 @@ class TicketListIT {
         assertThat(first.path("contents").findValuesAsString("ticketId")).containsExactly(ids.get(2), ids.get(1));
         JsonNode second = result(tenant.nhn().send("GET", tenant.path("ticket/list.json?page=2&pageSize=2"), null));
         assertThat(second.path("contents").findValuesAsString("ticketId")).containsExactly(ids.get(0));
+        // past the last page: no contents, the same totals
+        JsonNode beyond = result(tenant.nhn().send("GET", tenant.path("ticket/list.json?page=3&pageSize=2"), null));
+        assertThat(beyond.path("contents").size()).isZero();
+        assertThat(beyond.path("total").asLong()).isEqualTo(3);
+        assertThat(beyond.path("pages").asInt()).isEqualTo(2);
+        // the largest page holds everything; a page of exactly the total is one page
+        assertThat(result(tenant.nhn().send("GET", tenant.path("ticket/list.json?pageSize=200"), null))
+                .path("contents").size()).isEqualTo(3);
+        assertThat(result(tenant.nhn().send("GET", tenant.path("ticket/list.json?pageSize=3"), null))
+                .path("pages").asInt()).isEqualTo(1);
         JsonNode oldestFirst = result(tenant.nhn().send("GET", tenant.path("ticket/list.json?sort=createdDt:asc"), null));
         assertThat(oldestFirst.path("contents").findValuesAsString("ticketId")).containsExactlyElementsOf(ids);
 
@@ -59,6 +69,9 @@ class TicketListIT {
     void refusesBadPagingAndFilters(LocalStack stack) {
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?pageSize=201", null), 400, "pageSize");
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?page=0", null), 400, "page");
+        assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?pageSize=0", null), 400, "pageSize");
+        assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?page=-1", null), 400, "page");
+        assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?page=99999999999", null), 400, "page");
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?startDt=2022-07-01", null), 400, "yyyyMMddHHmmss");
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?status=lost", null), 400, "status");
         assertEnvelopeError(stack.nhnClient().send("GET", "/demo/openapi/v1/ticket/list.json?sort=subject", null), 400, "sort");

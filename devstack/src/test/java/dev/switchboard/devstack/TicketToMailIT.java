@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.switchboard.events.EventMetadata;
+import dev.switchboard.events.ticket.EndUser;
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.platform.events.EventHeaders;
 import dev.switchboard.platform.events.EventSerde;
@@ -93,10 +94,17 @@ class TicketToMailIT {
         ConsumerRecord<String, byte[]> original = TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 1).getFirst();
         var serde = new EventSerde();
         TicketCreated event = (TicketCreated) serde.decode(original);
-        // a marker for another ticket on the same key is consumed after the redeliveries, in order
+        // the customer's address is sealed for notification-service, never in clear on the topic
+        assertThat(event.getEndUser().getEmail()).isNull();
+        assertThat(event.getSealedContact()).isNotNull();
+        assertThat(new String(original.value(), StandardCharsets.ISO_8859_1)).doesNotContain("enduser_simple@nhn-st.com");
+        // a marker for another ticket on the same key is consumed after the redeliveries, in order; it is
+        // written as a v1 producer wrote it (address in clear), which notification-service still mails
         TicketCreated marker = TicketCreated.newBuilder(event)
                 .setMetadata(EventMetadata.newBuilder(event.getMetadata()).setEventId(UUID.randomUUID().toString()).build())
                 .setTicketId(ticketId + "M")
+                .setSealedContact(null)
+                .setEndUser(EndUser.newBuilder(event.getEndUser()).setEmail("enduser_simple@nhn-st.com").build())
                 .build();
         try (var producer = TopicTraffic.producer(stack)) {
             producer.send(TopicTraffic.copyOf(original)).get();

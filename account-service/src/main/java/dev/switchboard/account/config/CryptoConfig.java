@@ -3,7 +3,7 @@ package dev.switchboard.account.config;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.crypto.SecretBox;
 
 @Configuration(proxyBeanMethods = false)
@@ -15,7 +15,7 @@ class CryptoConfig {
     }
 
     @Bean
-    EdgeSeal.Sealer edgeSealer(AccountProperties properties) {
-        return new EdgeSeal.Sealer(properties.edgePublicKeyset());
+    HybridSeal.Sealer edgeSealer(AccountProperties properties) {
+        return new HybridSeal.Sealer(properties.edgePublicKeyset());
     }
 }

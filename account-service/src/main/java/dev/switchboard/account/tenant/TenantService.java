@@ -17,7 +17,7 @@ import org.springframework.stereotype.Service;
 import dev.switchboard.account.tenant.TenantRequests.CreateTenantRequest;
 import dev.switchboard.account.tenant.TenantRequests.TenantView;
 import dev.switchboard.events.tenant.TenantChanged;
-import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
@@ -34,13 +34,13 @@ class TenantService {
 
     private final ReactiveMongoTemplate mongo;
     private final SecretBox secrets;
-    private final EdgeSeal.Sealer edgeSealer;
+    private final HybridSeal.Sealer edgeSealer;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock = Clock.systemUTC();
 
-    TenantService(ReactiveMongoTemplate mongo, SecretBox secrets, EdgeSeal.Sealer edgeSealer,
+    TenantService(ReactiveMongoTemplate mongo, SecretBox secrets, HybridSeal.Sealer edgeSealer,
                   EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay) {
         this.mongo = mongo;
         this.secrets = secrets;
@@ -130,7 +130,7 @@ class TenantService {
                 .setKeyVersion(keyVersion)
                 .setEdgeSealedServiceKey(ByteBuffer.wrap(edgeSealer.seal(serviceKey, serviceId)))
                 .setEdgeSealedAgentSecret(agentSecret == null ? null
-                        : ByteBuffer.wrap(edgeSealer.seal(agentSecret, EdgeSeal.agentSecretContext(serviceId))))
+                        : ByteBuffer.wrap(edgeSealer.seal(agentSecret, HybridSeal.agentSecretContext(serviceId))))
                 .build();
     }
 

@@ -6,7 +6,7 @@ import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeToken;
 
@@ -45,7 +45,7 @@ class GatewayConfig {
     }
 
     @Bean
-    EdgeSeal.Opener edgeOpener(GatewayProperties properties) {
-        return new EdgeSeal.Opener(properties.edgePrivateKeyset());
+    HybridSeal.Opener edgeOpener(GatewayProperties properties) {
+        return new HybridSeal.Opener(properties.edgePrivateKeyset());
     }
 }

@@ -19,7 +19,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.switchboard.events.tenant.TenantChanged;
-import dev.switchboard.platform.crypto.EdgeSeal;
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.events.UndecodableEventException;
 import dev.switchboard.schemas.Topic;
@@ -49,14 +49,14 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
 
     private final ConsumerFactory<String, byte[]> consumers;
     private final EventSerde serde;
-    private final EdgeSeal.Opener opener;
+    private final HybridSeal.Opener opener;
     private final Map<String, TenantKey> tenants = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
     private volatile boolean running;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
-    TenantDirectory(ConsumerFactory<String, byte[]> consumers, EventSerde serde, EdgeSeal.Opener opener) {
+    TenantDirectory(ConsumerFactory<String, byte[]> consumers, EventSerde serde, HybridSeal.Opener opener) {
         this.consumers = consumers;
         this.serde = serde;
         this.opener = opener;
@@ -138,7 +138,7 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
                 if (changed.getEdgeSealedAgentSecret() != null) {
                     byte[] sealedAgent = new byte[changed.getEdgeSealedAgentSecret().remaining()];
                     changed.getEdgeSealedAgentSecret().duplicate().get(sealedAgent);
-                    agentSecret = opener.open(sealedAgent, EdgeSeal.agentSecretContext(changed.getServiceId()));
+                    agentSecret = opener.open(sealedAgent, HybridSeal.agentSecretContext(changed.getServiceId()));
                 }
                 var key = new TenantKey(changed.getServiceId(), changed.getOrganizationId(),
                         opener.open(sealed, changed.getServiceId()), agentSecret, changed.getEnabled(),

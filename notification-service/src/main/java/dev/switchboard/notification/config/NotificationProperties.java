@@ -15,13 +15,16 @@ import jakarta.validation.constraints.NotBlank;
  * @param defaultFromName sender name when a tenant has not set one
  * @param defaultFromMail sender address when a tenant has not set one
  * @param messageIdDomain right-hand side of the Message-IDs Switchboard generates
+ * @param contactKeyset   private Tink HPKE keyset opening the customer contacts ticket events carry sealed
+ *                        for this service (secret store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEYSET})
  */
 @ConfigurationProperties("switchboard.notification")
 @Validated
 public record NotificationProperties(Relay relay,
                                      @DefaultValue("Switchboard") String defaultFromName,
                                      @DefaultValue("no-reply@switchboard.local") @NotBlank String defaultFromMail,
-                                     @DefaultValue("switchboard.local") @NotBlank String messageIdDomain) {
+                                     @DefaultValue("switchboard.local") @NotBlank String messageIdDomain,
+                                     @NotBlank String contactKeyset) {
 
     /**
      * @param host           SMTP host
@@ -35,5 +38,15 @@ public record NotificationProperties(Relay relay,
     public record Relay(@DefaultValue("127.0.0.1") String host, @DefaultValue("25") int port, String username,
                         String password, @DefaultValue("false") boolean startTls,
                         @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout) {
+
+        @Override
+        public String toString() {
+            return "Relay[" + host + ":" + port + ", username=" + username + ", password=********]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NotificationProperties[relay=" + relay + ", defaultFromMail=" + defaultFromMail + ", contactKeyset=********]";
     }
 }

@@ -139,6 +139,10 @@ class DeliveryService {
             message.setHeader("Auto-Submitted", mail.autoSubmitted());
             message.setHeader("X-Auto-Response-Suppress", "All");
         }
+        if (mail.inReplyTo() != null) {
+            message.setHeader("In-Reply-To", mail.inReplyTo());
+            message.setHeader("References", mail.inReplyTo());
+        }
         if (mail.ticketId() != null) {
             message.setHeader("X-Switchboard-Ticket", mail.ticketId());
         }

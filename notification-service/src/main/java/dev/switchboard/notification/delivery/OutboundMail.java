@@ -6,8 +6,9 @@ package dev.switchboard.notification.delivery;
  * @param deliveryId  natural key of the delivery, e.g. {@code ticket-ack:<ticketId>}
  * @param purpose     why it is sent
  * @param autoSubmitted RFC 3834 value for automatic mail ({@code auto-replied}), or null for a person's answer
+ * @param inReplyTo   the Message-ID this mail answers (RFC 5322 In-Reply-To and References), or null
  */
 record OutboundMail(String deliveryId, String serviceId, String ticketId, String purpose, String fromName,
                     String fromMail, String toName, String toMail, String subject, String text, String html,
-                    String messageId, String autoSubmitted, String correlationId) {
+                    String messageId, String autoSubmitted, String inReplyTo, String correlationId) {
 }

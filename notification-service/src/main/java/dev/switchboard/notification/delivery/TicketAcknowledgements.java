@@ -1,10 +1,14 @@
 package dev.switchboard.notification.delivery;
 
+import java.nio.ByteBuffer;
+
 import org.springframework.stereotype.Service;
 
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.notification.config.NotificationProperties;
+import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.notification.settings.SenderSettings;
 import dev.switchboard.notification.settings.SenderSettingsService;
 import reactor.core.publisher.Mono;
@@ -23,30 +27,44 @@ class TicketAcknowledgements {
     private final MailRenderer renderer;
     private final DeliveryService deliveries;
     private final NotificationProperties properties;
+    private final HybridSeal.Opener contacts;
 
     TicketAcknowledgements(SenderSettingsService senderSettings, MailRenderer renderer, DeliveryService deliveries,
-                           NotificationProperties properties) {
+                           NotificationProperties properties, HybridSeal.Opener contacts) {
         this.senderSettings = senderSettings;
         this.renderer = renderer;
         this.deliveries = deliveries;
         this.properties = properties;
+        this.contacts = contacts;
     }
 
     Mono<Void> onTicketCreated(TicketCreated ticket) {
-        String email = ticket.getEndUser().getEmail();
-        if (email == null || email.isBlank()) {
+        var contact = contact(ticket.getSealedContact(), ticket.getMetadata().getServiceId(), ticket.getTicketId(),
+                ticket.getEndUser().getEmail(), ticket.getEndUser().getUsername());
+        if (contact == null) {
             return Mono.empty();
         }
-        return send(ticket.getMetadata().getServiceId(), settings -> mail(ticket, settings));
+        return send(ticket.getMetadata().getServiceId(), settings -> mail(ticket, contact, settings));
     }
 
     /** The agent's answer, threaded under the acknowledgement; a person's mail, so not Auto-Submitted. */
     Mono<Void> onTicketReplied(TicketReplied reply) {
-        String email = reply.getEmail();
-        if (email == null || email.isBlank()) {
+        var contact = contact(reply.getSealedContact(), reply.getMetadata().getServiceId(), reply.getTicketId(),
+                reply.getEmail(), reply.getUsername());
+        if (contact == null) {
             return Mono.empty();
         }
-        return send(reply.getMetadata().getServiceId(), settings -> answer(reply, settings));
+        return send(reply.getMetadata().getServiceId(), settings -> answer(reply, contact, settings));
+    }
+
+    /**
+     * Where to mail: sealed for this service in current events, in clear in v1 events still on the topic;
+     * null when the customer left no address.
+     */
+    private SealedContact contact(ByteBuffer sealed, String serviceId, String ticketId, String email, String username) {
+        var contact = sealed == null ? new SealedContact(email, username)
+                : SealedContact.open(contacts, sealed, serviceId, ticketId);
+        return contact.email() == null || contact.email().isBlank() ? null : contact;
     }
 
     /** Delivers the mail built from the tenant's sender settings (the platform's defaults where none are saved). */
@@ -56,14 +74,14 @@ class TicketAcknowledgements {
                 .flatMap(settings -> deliveries.deliver(mail.apply(settings)));
     }
 
-    private OutboundMail answer(TicketReplied reply, SenderSettings settings) {
+    private OutboundMail answer(TicketReplied reply, SealedContact contact, SenderSettings settings) {
         String text = reply.getComment() + "\n\nTicket: " + reply.getTicketId() + "\n";
         return new OutboundMail("ticket-answer:" + reply.getTicketId() + ":" + reply.getReplyId(),
                 reply.getMetadata().getServiceId(), reply.getTicketId(), ANSWER, fromName(settings),
-                fromMail(settings), reply.getUsername(), reply.getEmail(),
+                fromMail(settings), contact.username(), contact.email(),
                 "Re: [" + reply.getTicketId() + "] " + reply.getSubject(), text, renderer.html(settings.template(), text),
                 "<" + reply.getTicketId() + "." + reply.getReplyId() + "@" + properties.messageIdDomain() + ">", null,
-                reply.getMetadata().getEventId());
+                acknowledgementId(reply.getTicketId()), reply.getMetadata().getEventId());
     }
 
     private String fromMail(SenderSettings settings) {
@@ -74,8 +92,8 @@ class TicketAcknowledgements {
         return settings.name() == null || settings.name().isBlank() ? properties.defaultFromName() : settings.name();
     }
 
-    private OutboundMail mail(TicketCreated ticket, SenderSettings settings) {
-        String name = ticket.getEndUser().getUsername();
+    private OutboundMail mail(TicketCreated ticket, SealedContact contact, SenderSettings settings) {
+        String name = contact.username();
         String text = (name == null || name.isBlank() ? "Hello" : "Dear " + name) + ",\n\n"
                 + "thank you for contacting us. We have received your inquiry and will answer it as soon as we can.\n\n"
                 + "Ticket: " + ticket.getTicketId() + "\n"
@@ -84,10 +102,14 @@ class TicketAcknowledgements {
         String fromMail = fromMail(settings);
         String fromName = fromName(settings);
         return new OutboundMail("ticket-ack:" + ticket.getTicketId(), ticket.getMetadata().getServiceId(),
-                ticket.getTicketId(), PURPOSE, fromName, fromMail, name, ticket.getEndUser().getEmail(),
+                ticket.getTicketId(), PURPOSE, fromName, fromMail, name, contact.email(),
                 "[" + ticket.getTicketId() + "] " + ticket.getSubject(), text,
                 renderer.html(settings.template(), text),
-                "<" + ticket.getTicketId() + ".ack@" + properties.messageIdDomain() + ">", "auto-replied",
-                ticket.getMetadata().getEventId());
+                acknowledgementId(ticket.getTicketId()), "auto-replied", null, ticket.getMetadata().getEventId());
+    }
+
+    /** Every later mail of a ticket answers its acknowledgement, so mail clients show one conversation. */
+    private String acknowledgementId(String ticketId) {
+        return "<" + ticketId + ".ack@" + properties.messageIdDomain() + ">";
     }
 }

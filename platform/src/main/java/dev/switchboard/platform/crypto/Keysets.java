@@ -17,8 +17,8 @@ import com.google.crypto.tink.hybrid.HybridConfig;
  */
 public final class Keysets {
 
-    /** A private edge keyset and its public half. */
-    public record EdgeKeyPair(String privateKeyset, String publicKeyset) {
+    /** A private HPKE keyset and its public half. */
+    public record KeyPair(String privateKeyset, String publicKeyset) {
     }
 
     private Keysets() {
@@ -41,11 +41,11 @@ public final class Keysets {
         return HexFormat.of().formatHex(key);
     }
 
-    public static EdgeKeyPair newEdgeKeyPair() {
+    public static KeyPair newKeyPair() {
         try {
             HybridConfig.register();
             KeysetHandle handle = KeysetHandle.generateNew(KeyTemplates.get("DHKEM_X25519_HKDF_SHA256_HKDF_SHA256_AES_256_GCM"));
-            return new EdgeKeyPair(TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()),
+            return new KeyPair(TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()),
                     TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(handle.getPublicKeysetHandle()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -17,13 +17,13 @@ class SecretsTest {
     }
 
     @Test
-    void edgeSealOpensOnlyWithThePrivateKeyset() {
-        var pair = Keysets.newEdgeKeyPair();
+    void hybridSealOpensOnlyWithThePrivateKeyset() {
+        var pair = Keysets.newKeyPair();
         assertThat(pair.publicKeyset()).isNotEqualTo(pair.privateKeyset());
-        byte[] sealed = new EdgeSeal.Sealer(pair.publicKeyset()).seal("key-1", "demo");
-        assertThat(new EdgeSeal.Opener(pair.privateKeyset()).open(sealed, "demo")).isEqualTo("key-1");
-        var otherPair = Keysets.newEdgeKeyPair();
-        assertThatThrownBy(() -> new EdgeSeal.Opener(otherPair.privateKeyset()).open(sealed, "demo"))
+        byte[] sealed = new HybridSeal.Sealer(pair.publicKeyset()).seal("key-1", "demo");
+        assertThat(new HybridSeal.Opener(pair.privateKeyset()).open(sealed, "demo")).isEqualTo("key-1");
+        var otherPair = Keysets.newKeyPair();
+        assertThatThrownBy(() -> new HybridSeal.Opener(otherPair.privateKeyset()).open(sealed, "demo"))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -37,5 +37,17 @@ class SecretsTest {
                 .isNotEqualTo(hash.of("demo", "a@example.com"));
         assertThatThrownBy(() -> new KeyedHash("00ff")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new KeyedHash("not hex")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void contactOpensOnlyForItsTicketWithTheRecipientsKey() {
+        var pair = Keysets.newKeyPair();
+        var contact = new SealedContact("kim@example.com", "Kim");
+        byte[] sealed = contact.seal(new HybridSeal.Sealer(pair.publicKeyset()), "demo", "T1");
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("kim@example.com");
+        var opener = new HybridSeal.Opener(pair.privateKeyset());
+        assertThat(SealedContact.open(opener, java.nio.ByteBuffer.wrap(sealed), "demo", "T1")).isEqualTo(contact);
+        assertThatThrownBy(() -> SealedContact.open(opener, java.nio.ByteBuffer.wrap(sealed), "demo", "T2"))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

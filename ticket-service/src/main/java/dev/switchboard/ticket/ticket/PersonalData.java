@@ -1,12 +1,15 @@
 package dev.switchboard.ticket.ticket;
 
+import java.nio.ByteBuffer;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 
 import org.springframework.stereotype.Component;
 
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.crypto.KeyedHash;
+import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.ticket.ticket.TicketRequests.EndUserBody;
 import dev.switchboard.ticket.ticket.TicketRequests.EndUserView;
@@ -31,10 +34,20 @@ class PersonalData {
 
     private final SecretBox box;
     private final KeyedHash hash;
+    private final HybridSeal.Sealer forNotification;
 
     PersonalData(PersonalDataKeys keys) {
         this.box = new SecretBox(keys.keyset());
         this.hash = new KeyedHash(keys.hashKey());
+        this.forNotification = new HybridSeal.Sealer(keys.contactPublicKeyset());
+    }
+
+    /** Where to mail the customer, sealed for notification-service; null when there is no address. */
+    ByteBuffer contactForEvents(String serviceId, String ticketId, String email, String username) {
+        if (email == null || email.isBlank()) {
+            return null;
+        }
+        return ByteBuffer.wrap(new SealedContact(email, username).seal(forNotification, serviceId, ticketId));
     }
 
     Ticket.EndUser seal(String serviceId, String ticketId, EndUserBody body, boolean nameSealed) {

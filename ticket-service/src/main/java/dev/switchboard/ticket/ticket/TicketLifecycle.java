@@ -84,8 +84,8 @@ class TicketLifecycle {
             List<SpecificRecord> events = new ArrayList<>();
             events.add(TicketReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
                     .setTicketId(ticketId).setReplyId(reply.replyId()).setSubject(ticket.subject())
-                    .setComment(comment).setEmail(customer == null ? null : customer.email())
-                    .setUsername(customer == null ? null : customer.username())
+                    .setComment(comment).setSealedContact(customer == null ? null
+                            : personal.contactForEvents(serviceId, ticketId, customer.email(), customer.username()))
                     .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
             statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
             return new Change(CLOSED, reply, events);

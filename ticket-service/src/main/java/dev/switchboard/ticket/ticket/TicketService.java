@@ -134,6 +134,12 @@ class TicketService implements InitializingBean {
         var indexes = mongo.indexOps(Ticket.class);
         Mono.when(indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("updatedAt", Sort.Direction.DESC)
                                 .named("tenant_updated")),
+                        // startDt/endDt and the createdDt sort
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC)
+                                .named("tenant_created")),
+                        // an agent's queue: the tenant's new (or open) tickets, latest change first
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
+                                .on("updatedAt", Sort.Direction.DESC).named("tenant_status_updated")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("endUser.usercode", Sort.Direction.ASC)
                                 .named("tenant_usercode")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("categoryId", Sort.Direction.ASC)
@@ -201,9 +207,10 @@ class TicketService implements InitializingBean {
                 .setSubject(request.subject())
                 .setContent(request.content())
                 .setStatus(STATUS_NEW)
+                // personal data travels sealed for the mailer only; analytics sees the member id
                 .setEndUser(dev.switchboard.events.ticket.EndUser.newBuilder()
-                        .setUsercode(endUser.usercode()).setEmail(endUser.email())
-                        .setUsername(endUser.username()).setPhone(endUser.phone()).build())
+                        .setUsercode(endUser.usercode()).build())
+                .setSealedContact(personal.contactForEvents(serviceId, ticketId, endUser.email(), endUser.username()))
                 .setAttachmentIds(List.copyOf(referencedFiles))
                 .setLanguage(request.language())
                 .setSource(source)

@@ -15,7 +15,7 @@ import dev.switchboard.ticket.ticket.TicketRequests.EndUserBody;
 class PersonalDataTest {
 
     static final PersonalData PERSONAL = new PersonalData(
-            new PersonalDataKeys(Keysets.newAeadKeyset(), Keysets.newHashKey()));
+            new PersonalDataKeys(Keysets.newAeadKeyset(), Keysets.newHashKey(), Keysets.newKeyPair().publicKeyset()));
 
     @Test
     void emailAndPhoneAreSealedAndOpenOnlyInTheirOwnTicket() {

@@ -12,12 +12,14 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 
 /**
- * Seals service keys for the edge with public-key encryption (Tink HPKE): account-service holds only
- * the public keyset and can seal; only the gateway, holding the private keyset, can open.
+ * Seals a value for one component with public-key encryption (Tink HPKE): the sender holds only the
+ * public keyset and can seal; only the recipient, holding the private keyset, can open. account-service
+ * seals service keys for the gateway this way, ticket-service customers' contact data for
+ * notification-service.
  */
-public final class EdgeSeal {
+public final class HybridSeal {
 
-    private EdgeSeal() {
+    private HybridSeal() {
     }
 
     /**
@@ -28,7 +30,7 @@ public final class EdgeSeal {
         return serviceId + ":agent-secret";
     }
 
-    /** The sealing side, from a public keyset. */
+    /** The sealing side, from the recipient's public keyset. */
     public static final class Sealer {
         private final HybridEncrypt encrypt;
 
@@ -38,7 +40,7 @@ public final class EdgeSeal {
                 KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson);
                 this.encrypt = handle.getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("The edge public keyset cannot be read", e);
+                throw new IllegalStateException("The recipient's public keyset cannot be read", e);
             }
         }
 
@@ -46,12 +48,12 @@ public final class EdgeSeal {
             try {
                 return encrypt.encrypt(secret.getBytes(StandardCharsets.UTF_8), context.getBytes(StandardCharsets.UTF_8));
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("Sealing for the edge failed", e);
+                throw new IllegalStateException("Sealing failed", e);
             }
         }
     }
 
-    /** The opening side, from the private keyset only the gateway has. */
+    /** The opening side, from the private keyset only the recipient has. */
     public static final class Opener {
         private final HybridDecrypt decrypt;
 
@@ -61,7 +63,7 @@ public final class EdgeSeal {
                 KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(privateKeysetJson, InsecureSecretKeyAccess.get());
                 this.decrypt = handle.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("The edge private keyset cannot be read", e);
+                throw new IllegalStateException("The private keyset cannot be read", e);
             }
         }
 
@@ -69,7 +71,7 @@ public final class EdgeSeal {
             try {
                 return new String(decrypt.decrypt(sealed, context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("A sealed service key does not open with the edge keyset", e);
+                throw new IllegalStateException("A sealed value does not open with this keyset (wrong key or context)", e);
             }
         }
     }
