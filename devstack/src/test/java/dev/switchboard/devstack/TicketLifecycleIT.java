@@ -2,6 +2,7 @@ package dev.switchboard.devstack;
 
 import static dev.switchboard.devstack.EdgeAuthenticationIT.assertEnvelopeError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -123,6 +124,59 @@ class TicketLifecycleIT {
                 .path("status").asString()).isEqualTo("closed");
         assertThat(content(tenant.nhn().send("POST", tenant.path("ticket/" + ticketId + "/reopen.json"), null))
                 .path("status").asString()).isEqualTo("open");
+    }
+
+    @Test
+    void repliesAttachTheTenantsOwnFilesWhichThenStopExpiring(LocalStack stack) {
+        var tenant = TestTenants.create(stack, "replyfiles");
+        var other = TestTenants.create(stack, "replyfiles");
+        String ticketId = create(tenant, "u1");
+        String answerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "answer.png", AttachmentIT.PNG);
+        String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
+        String theirs = AttachmentIT.upload(other.nhn(), "/" + other.serviceId(), "theirs.png", AttachmentIT.PNG);
+        String loose = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "loose.png", AttachmentIT.PNG);
+        String solve = tenant.path("ticket/solve.json?id=" + ticketId);
+
+        // another tenant's file, too many files and a blank id change nothing
+        var foreign = tenant.nhn().send("POST", solve, "{\"comment\":\"See file\",\"attachments\":[{\"attachmentId\":\""
+                + theirs + "\"}]}");
+        assertThat(foreign.statusCode()).isEqualTo(400);
+        JsonNode failure = LocalStack.JSON.readTree(foreign.body()).path("result").path("contents").get(0);
+        assertThat(failure.path("objectName").asString() + "/" + failure.path("field").asString() + "/"
+                + failure.path("validate").asString() + "/" + failure.path("rejectValue").asString())
+                .isEqualTo("attachment/9/invalid/" + theirs);
+        String six = String.join(",", java.util.Collections.nCopies(6, "{\"attachmentId\":\"" + answerFile + "\"}"));
+        assertEnvelopeError(tenant.nhn().send("POST", solve, "{\"comment\":\"x\",\"attachments\":[" + six + "]}"),
+                400, "Invalid reply");
+        assertEnvelopeError(tenant.nhn().send("POST", solve, "{\"comment\":\"x\",\"attachments\":[{\"attachmentId\":\" \"}]}"),
+                400, "Invalid reply");
+        JsonNode untouched = content(tenant.nhn().send("GET", tenant.path("ticket/" + ticketId + ".json"), null));
+        assertThat(untouched.path("status").asString()).isEqualTo("new");
+        assertThat(untouched.path("contents")).isEmpty();
+
+        JsonNode solved = content(tenant.nhn().send("POST", solve, "{\"comment\":\"See file\",\"attachments\":"
+                + "[{\"attachmentId\":\"" + answerFile + "\"}]}"));
+        JsonNode answerFiles = solved.path("contents").get(0).path("attachments");
+        assertThat(answerFiles.findValuesAsString("attachmentId")).containsExactly(answerFile);
+        assertThat(answerFiles.get(0).path("fileName").asString()).isEqualTo("answer.png");
+        assertThat(answerFiles.get(0).path("size").asLong()).isEqualTo(AttachmentIT.PNG.length);
+        var serde = new EventSerde();
+        var replied = (TicketReplied) serde.decode(TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 3).get(1));
+        assertThat(replied.getAttachmentIds()).containsExactly(answerFile);
+
+        JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
+                "{\"comment\":\"A photo\",\"attachments\":[{\"attachmentId\":\"" + customerFile + "\"}]}"));
+        assertThat(again.path("contents").get(1).path("attachments").findValuesAsString("fileName"))
+                .containsExactly("photo.png");
+
+        // referenced by replies, both files outlive the upload TTL that removes the unreferenced one
+        await().atMost(StackExtension.UPLOAD_TTL.plusSeconds(20)).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> tenant.nhn().send("GET", tenant.path("ticket/attachments/" + loose + ".json"), null)
+                        .statusCode() == 404);
+        for (String file : List.of(answerFile, customerFile)) {
+            assertThat(tenant.nhn().send("GET", tenant.path("ticket/attachments/" + file + ".json"), null).statusCode())
+                    .isEqualTo(200);
+        }
     }
 
     @Test

@@ -31,10 +31,14 @@ record Ticket(@Id String ticketId, String serviceId, Long categoryId, String sub
     record AttachmentRef(String attachmentId) {
     }
 
-    /** An agent's answer or the customer's re-inquiry, in the order they came. */
-    record Reply(String replyId, String author, String comment, Instant createdAt) {
+    /** An agent's answer or the customer's re-inquiry, in the order they came, with the files it attached. */
+    record Reply(String replyId, String author, String comment, Instant createdAt, List<AttachmentRef> attachments) {
         static final String AGENT = "agent";
         static final String CUSTOMER = "customer";
+
+        List<AttachmentRef> attachmentsOrEmpty() {
+            return attachments == null ? List.of() : attachments;
+        }
     }
 
     List<Reply> repliesOrEmpty() {

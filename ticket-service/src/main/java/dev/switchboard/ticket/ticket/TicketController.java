@@ -46,7 +46,7 @@ class TicketController {
     Mono<NhnResponse> reinquiry(@PathVariable String serviceId, @PathVariable String usercode,
                                 @PathVariable String ticketId, @Valid @RequestBody TicketRequests.CommentRequest request,
                                 @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        return lifecycle.comment(serviceId, usercode, ticketId, request.comment(), correlationId)
+        return lifecycle.comment(serviceId, usercode, ticketId, request, correlationId)
                 .map(NhnResponse::content);
     }
 
@@ -54,7 +54,7 @@ class TicketController {
     Mono<NhnResponse> solve(@PathVariable String serviceId, @RequestParam(name = "id") String ticketId,
                             @Valid @RequestBody TicketRequests.CommentRequest request,
                             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        return lifecycle.solve(serviceId, ticketId, request.comment(), correlationId).map(NhnResponse::content);
+        return lifecycle.solve(serviceId, ticketId, request, correlationId).map(NhnResponse::content);
     }
 
     /** Explicit status moves: {@code open} (new -> open), {@code close}, {@code reopen} (closed -> open). */

@@ -24,6 +24,7 @@ import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
+import dev.switchboard.ticket.attachment.AttachmentFiles;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -64,47 +65,84 @@ class TicketLifecycle {
     private final OutboxRelay relay;
     private final TicketService tickets;
     private final PersonalData personal;
+    private final AttachmentFiles files;
     private final Clock clock = Clock.systemUTC();
 
     TicketLifecycle(ReactiveMongoTemplate mongo, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
-                    TicketService tickets, PersonalData personal) {
+                    TicketService tickets, PersonalData personal, AttachmentFiles files) {
         this.mongo = mongo;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
         this.tickets = tickets;
         this.personal = personal;
+        this.files = files;
     }
 
     /** The agent's answer: kept as a reply, mailed to the customer ({@code TicketReplied}), the ticket closed. */
-    Mono<TicketRequests.TicketView> solve(String serviceId, String ticketId, String comment, String correlationId) {
-        return change(serviceId, ticketId, null, ticket -> {
-            var reply = new Ticket.Reply(replyId(), Ticket.Reply.AGENT, comment, clock.instant());
+    Mono<TicketRequests.TicketView> solve(String serviceId, String ticketId, TicketRequests.CommentRequest request,
+                                          String correlationId) {
+        return replyFiles(serviceId, request.attachments()).flatMap(files -> change(serviceId, ticketId, null, ticket -> {
+            var reply = reply(Ticket.Reply.AGENT, request.comment(), files);
             var customer = personal.open(ticket);
             List<SpecificRecord> events = new ArrayList<>();
             events.add(TicketReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
                     .setTicketId(ticketId).setReplyId(reply.replyId()).setSubject(ticket.subject())
-                    .setComment(comment).setSealedContact(customer == null ? null
+                    .setComment(request.comment()).setAttachmentIds(files).setSealedContact(customer == null ? null
                             : personal.contactForEvents(serviceId, ticketId, customer.email(), customer.username()))
                     .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
             statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
             return new Change(CLOSED, reply, events);
-        }).then(tickets.find(serviceId, ticketId));
+        }).then(this.files.referenced(serviceId, files))).then(tickets.find(serviceId, ticketId));
     }
 
     /** The customer's re-inquiry on their own ticket; a closed ticket opens again. */
-    Mono<TicketRequests.TicketView> comment(String serviceId, String usercode, String ticketId, String comment,
-                                            String correlationId) {
-        return change(serviceId, ticketId, usercode, ticket -> {
-            var reply = new Ticket.Reply(replyId(), Ticket.Reply.CUSTOMER, comment, clock.instant());
+    Mono<TicketRequests.TicketView> comment(String serviceId, String usercode, String ticketId,
+                                            TicketRequests.CommentRequest request, String correlationId) {
+        return replyFiles(serviceId, request.attachments()).flatMap(files -> change(serviceId, ticketId, usercode, ticket -> {
+            var reply = reply(Ticket.Reply.CUSTOMER, request.comment(), files);
             String status = CLOSED.equals(ticket.status()) ? OPEN : ticket.status();
             List<SpecificRecord> events = new ArrayList<>();
             events.add(CustomerReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
-                    .setTicketId(ticketId).setReplyId(reply.replyId()).setComment(comment).setUsercode(usercode)
-                    .setRepliedAt(reply.createdAt()).build());
+                    .setTicketId(ticketId).setReplyId(reply.replyId()).setComment(request.comment())
+                    .setUsercode(usercode).setAttachmentIds(files).setRepliedAt(reply.createdAt()).build());
             statusEvent(ticket, status, "reinquiry", correlationId, reply.createdAt()).ifPresent(events::add);
             return new Change(status, reply, events);
-        }).then(tickets.find(serviceId, ticketId, usercode));
+        }).then(this.files.referenced(serviceId, files))).then(tickets.find(serviceId, ticketId, usercode));
+    }
+
+    private Ticket.Reply reply(String author, String comment, List<String> files) {
+        return new Ticket.Reply(replyId(), author, comment, clock.instant(),
+                files.stream().map(Ticket.AttachmentRef::new).toList());
+    }
+
+    /**
+     * The files a reply attaches, checked as on a new ticket: at most 5, each one of the tenant's uploads that is
+     * not about to expire; failures in the vendor's validation shape.
+     */
+    private Mono<List<String>> replyFiles(String serviceId, List<TicketRequests.AttachmentBody> attachments) {
+        if (attachments == null || attachments.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        if (attachments.size() > TicketValidator.MAX_ATTACHMENTS) {
+            return Mono.error(invalidFiles(List.of(TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD,
+                    "length", attachments.size()))));
+        }
+        if (attachments.stream().anyMatch(a -> a == null || a.attachmentId() == null || a.attachmentId().isBlank())) {
+            return Mono.error(invalidFiles(List.of(TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD,
+                    "invalid", ""))));
+        }
+        List<String> ids = attachments.stream().map(TicketRequests.AttachmentBody::attachmentId).distinct().toList();
+        return files.usable(serviceId, ids).flatMap(usable -> {
+            var failures = ids.stream().filter(id -> !usable.containsKey(id))
+                    .map(id -> TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD, "invalid", id))
+                    .toList();
+            return failures.isEmpty() ? Mono.just(ids) : Mono.error(invalidFiles(failures));
+        });
+    }
+
+    private static NhnApiException invalidFiles(List<TicketRequests.ValidationFailure> failures) {
+        return NhnApiException.invalid("Invalid reply", failures);
     }
 
     Mono<TicketRequests.TicketView> transition(String serviceId, String ticketId, Transition transition,

@@ -57,9 +57,10 @@ final class TicketRequests {
     record ReplyView(String contentId, String type, String content, long createdDt, List<AttachmentView> attachments) {
     }
 
-    /** Solve (agent answer) and re-inquiry (customer comment) bodies. */
+    /** Solve (agent answer) and re-inquiry (customer comment) bodies; files as on a new ticket (at most 5). */
     record CommentRequest(@jakarta.validation.constraints.NotBlank
-                          @jakarta.validation.constraints.Size(max = 65_535) String comment) {
+                          @jakarta.validation.constraints.Size(max = 65_535) String comment,
+                          List<AttachmentBody> attachments) {
     }
 
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, Long size,

@@ -105,7 +105,7 @@ class TicketService implements InitializingBean {
         var attachments = request.attachments();
         if (attachments != null && attachments.size() <= TicketValidator.MAX_ATTACHMENTS) {
             attachments.stream().filter(a -> a != null && a.attachmentId() != null && !a.attachmentId().isBlank())
-                    .forEach(a -> owners.putIfAbsent(a.attachmentId(), new Owner("attachment", "9")));
+                    .forEach(a -> owners.putIfAbsent(a.attachmentId(), new Owner("attachment", TicketValidator.ATTACHMENT_FIELD)));
         }
         for (Ticket.UserField field : userFields) {
             if ("file".equals(field.type()) && field.value() instanceof List<?> ids) {
@@ -179,7 +179,9 @@ class TicketService implements InitializingBean {
      * {@code withCustomer}, the customer and the user fields opened.
      */
     private Mono<List<TicketView>> views(String serviceId, List<Ticket> tickets, boolean withCustomer) {
-        Set<String> ids = tickets.stream().flatMap(t -> t.attachments().stream())
+        Set<String> ids = tickets.stream()
+                .flatMap(t -> java.util.stream.Stream.concat(t.attachments().stream(),
+                        t.repliesOrEmpty().stream().flatMap(r -> r.attachmentsOrEmpty().stream())))
                 .map(Ticket.AttachmentRef::attachmentId).collect(Collectors.toSet());
         return Mono.zip(categories.lineages(serviceId), files.known(serviceId, ids)).map(both -> tickets.stream()
                 .map(ticket -> {
@@ -232,7 +234,9 @@ class TicketService implements InitializingBean {
                 null, ticket.content(), ticket.createdAt().toEpochMilli(), ticket.updatedAt().toEpochMilli(),
                 ticket.repliesOrEmpty().stream().map(r -> new TicketRequests.ReplyView(r.replyId(),
                         Ticket.Reply.AGENT.equals(r.author()) ? "answer" : "inquiry", r.comment(),
-                        r.createdAt().toEpochMilli(), List.of())).toList(),
+                        r.createdAt().toEpochMilli(), r.attachmentsOrEmpty().stream()
+                                .map(a -> attachmentView(a.attachmentId(), files.get(a.attachmentId()))).toList()))
+                        .toList(),
                 attachments, null, withCustomer ? personal.open(ticket) : null,
                 withCustomer ? personal.openFields(ticket) : null);
     }

@@ -26,6 +26,8 @@ class TicketValidator {
     static final int MAX_SUBJECT = 255;
     static final int MAX_CONTENT = 65_535;
     static final int MAX_ATTACHMENTS = 5;
+    /** The system attachment field's id, which failures about files name. */
+    static final String ATTACHMENT_FIELD = "9";
     static final Set<String> SOURCES = Set.of("web", "spweb", "api");
 
     private static final Pattern MAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}");
