@@ -56,6 +56,42 @@ class TicketToMailIT {
                 .contains("문의내용").endsWith("</div></body></html>");
     }
 
+    /**
+     * The seed's create response, field by field: the same names at every level, the same values where they do
+     * not depend on the moment (ids and times), the category named (the seed leaves the names null).
+     */
+    @Test
+    void seedTicketIsAnsweredInTheSeedsResponseShape(LocalStack stack) throws Exception {
+        JsonNode seed;
+        try (var in = TicketToMailIT.class.getResourceAsStream("/seed-ticket-response.json")) {
+            seed = LocalStack.JSON.readTree(in);
+        }
+        var response = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json", seedBody(stack));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode actual = LocalStack.JSON.readTree(response.body());
+
+        assertThat(actual.path("header")).isEqualTo(seed.path("header"));
+        JsonNode expected = seed.path("result").path("content");
+        JsonNode content = actual.path("result").path("content");
+        assertThat(fieldNames(content)).containsExactlyElementsOf(fieldNames(expected));
+        for (String same : List.of("subject", "categoryId", "status", "statusName", "content", "contents", "displayDt")) {
+            assertThat(content.path(same)).as(same).isEqualTo(expected.path(same));
+        }
+        assertThat(content.path("categoryName").asString()).isEqualTo("유형1-1-1-1-1");
+        assertThat(content.path("createdDt").asLong()).isEqualTo(content.path("updatedDt").asLong()).isPositive();
+        JsonNode file = content.path("attachments").get(0);
+        JsonNode seedFile = expected.path("attachments").get(0);
+        assertThat(fieldNames(file)).containsExactlyElementsOf(fieldNames(seedFile));
+        for (String same : List.of("fileName", "contentType", "disposition")) {
+            assertThat(file.path(same)).as(same).isEqualTo(seedFile.path(same));
+        }
+        assertThat(file.path("size").asLong()).isEqualTo(AttachmentIT.PNG.length);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        return List.copyOf(node.propertyNames());
+    }
+
     @Test
     void ticketDetailIsServedToItsTenantOnly(LocalStack stack) {
         var created = stack.nhnClient().send("POST", "/demo/openapi/v1/ticket.json",

@@ -45,6 +45,12 @@ final class TicketRequests {
                       List<ReplyView> contents, List<AttachmentView> attachments, Long displayDt,
                       @JsonInclude(JsonInclude.Include.NON_NULL) EndUserView endUser,
                       @JsonInclude(JsonInclude.Include.NON_NULL) List<UserFieldView> userFields) {
+
+        /** The create answer: a new ticket has no replies, and the vendor shows {@code contents} as null. */
+        TicketView asCreated() {
+            return new TicketView(ticketId, subject, categoryId, categoryName, categoryFullName, status, statusName,
+                    content, createdDt, updatedDt, null, attachments, displayDt, endUser, userFields);
+        }
     }
 
     record EndUserView(String usercode, String email, String username, String phone) {

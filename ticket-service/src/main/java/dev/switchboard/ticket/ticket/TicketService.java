@@ -91,7 +91,7 @@ class TicketService implements InitializingBean {
                         .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
                         .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId())
                                 .then(files.referenced(serviceId, wanted.keySet())).thenReturn(saved))
-                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable, false));
+                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable, false).asCreated());
             });
         });
     }
