@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -14,7 +15,6 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -68,8 +68,8 @@ class LegacyPersonalData implements InitializingBean {
         Document endUser = ticket.get("endUser", Document.class);
         // the old form keeps all three as strings; anything else was written by this version and stays
         if (endUser != null && oldForm(endUser)) {
-            var body = new TicketRequests.EndUserBody(endUser.getString("usercode"), text(endUser.get("email")),
-                    text(endUser.get("username")), text(endUser.get("phone")));
+            var body = new TicketRequests.EndUserBody(endUser.getString("usercode"), endUser.getString("email"),
+                    endUser.getString("username"), endUser.getString("phone"));
             update.set("endUser", mongo.getConverter().convertToMongoType(
                     personal.seal(serviceId, ticketId, body, false)));
         }
@@ -78,7 +78,7 @@ class LegacyPersonalData implements InitializingBean {
         for (Document field : fields) {
             kept.add(new Ticket.UserField(((Number) field.get("fieldId")).longValue(), field.getString("code"),
                     field.getString("type"), field.get("value"), Boolean.TRUE.equals(field.get("encrypt")),
-                    field.get("sealed") instanceof org.bson.types.Binary binary ? binary.getData() : null));
+                    field.get("sealed") instanceof Binary binary ? binary.getData() : null));
         }
         if (!fields.isEmpty()) {
             List<Ticket.UserField> resealed = kept.stream()
@@ -94,9 +94,5 @@ class LegacyPersonalData implements InitializingBean {
     private static boolean oldForm(Document endUser) {
         return List.of("email", "username", "phone").stream()
                 .map(endUser::get).allMatch(value -> value == null || value instanceof String);
-    }
-
-    private static String text(Object value) {
-        return (String) value;
     }
 }

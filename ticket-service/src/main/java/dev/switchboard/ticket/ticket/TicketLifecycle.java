@@ -82,38 +82,52 @@ class TicketLifecycle {
     /** The agent's answer: kept as a reply, mailed to the customer ({@code TicketReplied}), the ticket closed. */
     Mono<TicketRequests.TicketView> solve(String serviceId, String ticketId, TicketRequests.CommentRequest request,
                                           String correlationId) {
-        return replyFiles(serviceId, request.attachments()).flatMap(files -> change(serviceId, ticketId, null, ticket -> {
-            var reply = reply(Ticket.Reply.AGENT, request.comment(), files);
-            var customer = personal.open(ticket);
-            List<SpecificRecord> events = new ArrayList<>();
-            events.add(TicketReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
-                    .setTicketId(ticketId).setReplyId(reply.replyId()).setSubject(ticket.subject())
-                    .setComment(request.comment()).setAttachmentIds(files).setSealedContact(customer == null ? null
-                            : personal.contactForEvents(serviceId, ticketId, customer.email(), customer.username()))
-                    .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
-            statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
-            return new Change(CLOSED, reply, events);
-        }).then(this.files.referenced(serviceId, files))).then(tickets.find(serviceId, ticketId));
+        return replyFiles(serviceId, request.attachments())
+                .flatMap(fileIds -> change(serviceId, ticketId, null,
+                                ticket -> answer(ticket, request.comment(), fileIds, correlationId))
+                        .then(files.referenced(serviceId, fileIds)))
+                .then(tickets.find(serviceId, ticketId));
     }
 
     /** The customer's re-inquiry on their own ticket; a closed ticket opens again. */
     Mono<TicketRequests.TicketView> comment(String serviceId, String usercode, String ticketId,
                                             TicketRequests.CommentRequest request, String correlationId) {
-        return replyFiles(serviceId, request.attachments()).flatMap(files -> change(serviceId, ticketId, usercode, ticket -> {
-            var reply = reply(Ticket.Reply.CUSTOMER, request.comment(), files);
-            String status = CLOSED.equals(ticket.status()) ? OPEN : ticket.status();
-            List<SpecificRecord> events = new ArrayList<>();
-            events.add(CustomerReplied.newBuilder().setMetadata(metadata.create(serviceId, correlationId))
-                    .setTicketId(ticketId).setReplyId(reply.replyId()).setComment(request.comment())
-                    .setUsercode(usercode).setAttachmentIds(files).setRepliedAt(reply.createdAt()).build());
-            statusEvent(ticket, status, "reinquiry", correlationId, reply.createdAt()).ifPresent(events::add);
-            return new Change(status, reply, events);
-        }).then(this.files.referenced(serviceId, files))).then(tickets.find(serviceId, ticketId, usercode));
+        return replyFiles(serviceId, request.attachments())
+                .flatMap(fileIds -> change(serviceId, ticketId, usercode,
+                                ticket -> reinquiry(ticket, usercode, request.comment(), fileIds, correlationId))
+                        .then(files.referenced(serviceId, fileIds)))
+                .then(tickets.find(serviceId, ticketId, usercode));
     }
 
-    private Ticket.Reply reply(String author, String comment, List<String> files) {
+    private Change answer(Ticket ticket, String comment, List<String> fileIds, String correlationId) {
+        var reply = reply(Ticket.Reply.AGENT, comment, fileIds);
+        var customer = personal.open(ticket);
+        List<SpecificRecord> events = new ArrayList<>();
+        events.add(TicketReplied.newBuilder().setMetadata(metadata.create(ticket.serviceId(), correlationId))
+                .setTicketId(ticket.ticketId()).setReplyId(reply.replyId()).setSubject(ticket.subject())
+                .setComment(comment).setAttachmentIds(fileIds)
+                .setSealedContact(customer == null ? null : personal.contactForEvents(ticket.serviceId(),
+                        ticket.ticketId(), customer.email(), customer.username()))
+                .setLanguage(ticket.language()).setStatus(CLOSED).setRepliedAt(reply.createdAt()).build());
+        statusEvent(ticket, CLOSED, "solve", correlationId, reply.createdAt()).ifPresent(events::add);
+        return new Change(CLOSED, reply, events);
+    }
+
+    private Change reinquiry(Ticket ticket, String usercode, String comment, List<String> fileIds,
+                             String correlationId) {
+        var reply = reply(Ticket.Reply.CUSTOMER, comment, fileIds);
+        String status = CLOSED.equals(ticket.status()) ? OPEN : ticket.status();
+        List<SpecificRecord> events = new ArrayList<>();
+        events.add(CustomerReplied.newBuilder().setMetadata(metadata.create(ticket.serviceId(), correlationId))
+                .setTicketId(ticket.ticketId()).setReplyId(reply.replyId()).setComment(comment)
+                .setUsercode(usercode).setAttachmentIds(fileIds).setRepliedAt(reply.createdAt()).build());
+        statusEvent(ticket, status, "reinquiry", correlationId, reply.createdAt()).ifPresent(events::add);
+        return new Change(status, reply, events);
+    }
+
+    private Ticket.Reply reply(String author, String comment, List<String> fileIds) {
         return new Ticket.Reply(replyId(), author, comment, clock.instant(),
-                files.stream().map(Ticket.AttachmentRef::new).toList());
+                fileIds.stream().map(Ticket.AttachmentRef::new).toList());
     }
 
     /**
@@ -125,20 +139,21 @@ class TicketLifecycle {
             return Mono.just(List.of());
         }
         if (attachments.size() > TicketValidator.MAX_ATTACHMENTS) {
-            return Mono.error(invalidFiles(List.of(TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD,
-                    "length", attachments.size()))));
+            return Mono.error(invalidFiles(List.of(fileFailure("length", attachments.size()))));
         }
         if (attachments.stream().anyMatch(a -> a == null || a.attachmentId() == null || a.attachmentId().isBlank())) {
-            return Mono.error(invalidFiles(List.of(TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD,
-                    "invalid", ""))));
+            return Mono.error(invalidFiles(List.of(fileFailure("invalid", ""))));
         }
         List<String> ids = attachments.stream().map(TicketRequests.AttachmentBody::attachmentId).distinct().toList();
         return files.usable(serviceId, ids).flatMap(usable -> {
-            var failures = ids.stream().filter(id -> !usable.containsKey(id))
-                    .map(id -> TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD, "invalid", id))
+            var failures = ids.stream().filter(id -> !usable.containsKey(id)).map(id -> fileFailure("invalid", id))
                     .toList();
             return failures.isEmpty() ? Mono.just(ids) : Mono.error(invalidFiles(failures));
         });
+    }
+
+    private static TicketRequests.ValidationFailure fileFailure(String validate, Object rejected) {
+        return TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD, validate, rejected);
     }
 
     private static NhnApiException invalidFiles(List<TicketRequests.ValidationFailure> failures) {
