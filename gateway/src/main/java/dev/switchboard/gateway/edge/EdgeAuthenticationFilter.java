@@ -14,6 +14,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
@@ -158,7 +159,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(spool -> DataBufferUtils.write(limited(request.getBody(), max), spool)
                             .then(Mono.fromCallable(() -> Files.size(spool)).subscribeOn(Schedulers.boundedElastic()))
-                            .map(size -> spooled(request, exchange, spool, size))
+                            .map(size -> spooled(request, spool, size))
                             .flatMap(replay -> fileMd5(replay).flatMap(md5 -> NhnSignature.matches(
                                     NhnSignature.signUpload(tenant.serviceKey(), tenant.organizationId(),
                                             request.getPath().value(), md5, timestamp), authorization)
@@ -173,8 +174,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
      * The upload as read back from its spool, with its exact length: the service behind sees a body of known
      * size rather than the client's chunked stream.
      */
-    private static ServerHttpRequest spooled(ServerHttpRequest request, ServerWebExchange exchange,
-                                             Path spool, long size) {
+    private static ServerHttpRequest spooled(ServerHttpRequest request, Path spool, long size) {
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(request.getHeaders());
         headers.remove(HttpHeaders.TRANSFER_ENCODING);
@@ -185,9 +185,15 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
                 return headers;
             }
 
+            // Read with a plain stream into heap buffers on the bounded elastic scheduler. DataBufferUtils.read(Path)
+            // reads through an AsynchronousFileChannel into the server's native buffers; when such a read was still
+            // in flight as its buffer was released (the MD5 pass stops reading after the file part), the JDK's
+            // reader thread died with "Already closed" and the body never completed: the 30 s upload hang.
             @Override
             public Flux<DataBuffer> getBody() {
-                return DataBufferUtils.read(spool, exchange.getResponse().bufferFactory(), SPOOL_BUFFER);
+                return DataBufferUtils.readInputStream(() -> Files.newInputStream(spool),
+                                DefaultDataBufferFactory.sharedInstance, SPOOL_BUFFER)
+                        .subscribeOn(Schedulers.boundedElastic());
             }
         };
     }
