@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.switchboard.events.EventMetadata;
+import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.events.ticket.EndUser;
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.platform.events.EventHeaders;
@@ -54,6 +55,13 @@ class TicketToMailIT {
         assertThat(mail.getMessageID()).isEqualTo("<" + ticketId + ".ack@switchboard.local>");
         assertThat(htmlPart(mail)).startsWith("<html><body><h2>Demo Support</h2><div class=\"msg\">")
                 .contains("문의내용").endsWith("</div></body></html>");
+
+        // the delivery is published for analytics, with the address masked
+        var sent = TopicTraffic.records(stack, Topic.NOTIFICATION_EVENTS, "ticket-ack:" + ticketId, 1).getFirst();
+        var event = (EmailSent) new EventSerde().decode(sent);
+        assertThat(event.getRecipient()).isEqualTo("e***@nhn-st.com");
+        assertThat(event.getMessageId()).isEqualTo(mail.getMessageID());
+        assertThat(new String(sent.value(), StandardCharsets.ISO_8859_1)).doesNotContain("enduser_simple");
     }
 
     /**

@@ -10,7 +10,8 @@ import dev.switchboard.platform.outbox.PendingEvent;
 
 /**
  * The delivery log: one document per mail Switchboard owes, keyed by what caused it (purpose and
- * source), so a redelivered event finds its mail already sent instead of sending another.
+ * source), so a redelivered event finds its mail already sent instead of sending another. The recipient is
+ * kept masked ({@code e***@example.com}): the address itself lives sealed in ticket-service.
  */
 @Document(Delivery.COLLECTION)
 record Delivery(@Id String deliveryId, String serviceId, String ticketId, String purpose, String recipient,

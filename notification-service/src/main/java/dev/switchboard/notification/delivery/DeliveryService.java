@@ -3,6 +3,8 @@ package dev.switchboard.notification.delivery;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +75,7 @@ class DeliveryService {
                 .setOnInsert("serviceId", mail.serviceId())
                 .setOnInsert("ticketId", mail.ticketId())
                 .setOnInsert("purpose", mail.purpose())
-                .setOnInsert("recipient", mail.toMail())
+                .setOnInsert("recipient", masked(mail.toMail()))
                 .setOnInsert("messageId", mail.messageId())
                 .setOnInsert("status", Delivery.Status.SENDING)
                 .setOnInsert("createdAt", now)
@@ -92,7 +94,7 @@ class DeliveryService {
                 })
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(sent -> markSent(mail))
-                .onErrorResume(DeliveryService::isPermanent, error -> markFailed(mail, reason(error)))
+                .onErrorResume(DeliveryService::isPermanent, error -> markFailed(mail, reason(error, mail)))
                 .onErrorResume(MailException.class, error -> recordTransient(mail, error)
                         .then(Mono.error(error)));
     }
@@ -101,7 +103,7 @@ class DeliveryService {
         var event = EmailSent.newBuilder()
                 .setMetadata(metadata.create(mail.serviceId(), mail.correlationId()))
                 .setDeliveryId(mail.deliveryId()).setPurpose(mail.purpose()).setTicketId(mail.ticketId())
-                .setMessageId(mail.messageId()).setRecipient(mail.toMail()).setSentAt(clock.instant())
+                .setMessageId(mail.messageId()).setRecipient(masked(mail.toMail())).setSentAt(clock.instant())
                 .build();
         var update = new Update().set("status", Delivery.Status.SENT).set("updatedAt", clock.instant())
                 .unset("lastError").push("pendingEvents", outbox.pending(mail.deliveryId(), event));
@@ -114,7 +116,7 @@ class DeliveryService {
         var event = EmailFailed.newBuilder()
                 .setMetadata(metadata.create(mail.serviceId(), mail.correlationId()))
                 .setDeliveryId(mail.deliveryId()).setPurpose(mail.purpose()).setTicketId(mail.ticketId())
-                .setRecipient(mail.toMail()).setReason(reason).setFailedAt(clock.instant())
+                .setRecipient(masked(mail.toMail())).setReason(reason).setFailedAt(clock.instant())
                 .build();
         var update = new Update().set("status", Delivery.Status.FAILED).set("lastError", reason)
                 .set("updatedAt", clock.instant()).push("pendingEvents", outbox.pending(mail.deliveryId(), event));
@@ -123,9 +125,10 @@ class DeliveryService {
     }
 
     private Mono<Void> recordTransient(OutboundMail mail, Throwable error) {
-        log.warn("Delivery {} failed, will be retried: {}", mail.deliveryId(), reason(error));
+        log.warn("Delivery {} failed, will be retried: {}", mail.deliveryId(), reason(error, mail));
         return mongo.updateFirst(byId(mail.deliveryId()),
-                new Update().set("lastError", reason(error)).set("updatedAt", clock.instant()), Delivery.class).then();
+                new Update().set("lastError", reason(error, mail)).set("updatedAt", clock.instant()), Delivery.class)
+                .then();
     }
 
     MimeMessage message(OutboundMail mail) throws MessagingException, UnsupportedEncodingException {
@@ -167,13 +170,28 @@ class DeliveryService {
         return false;
     }
 
-    private static String reason(Throwable error) {
+    /** Why a send failed, as logged, kept and published: the server's words with the address masked. */
+    static String reason(Throwable error, OutboundMail mail) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        message = Pattern.compile(Pattern.quote(mail.toMail()), Pattern.CASE_INSENSITIVE).matcher(message)
+                .replaceAll(Matcher.quoteReplacement(masked(mail.toMail())));
         return message.length() > 500 ? message.substring(0, 500) : message;
+    }
+
+    /**
+     * An address as the delivery log and the {@code EmailSent}/{@code EmailFailed} events show it: enough to
+     * recognise (first character and domain), not enough to mail, since analytics reads those events.
+     */
+    static String masked(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 1) {
+            return "***";
+        }
+        return address.charAt(0) + "***" + address.substring(at);
     }
 
     private static Query byId(String deliveryId) {
