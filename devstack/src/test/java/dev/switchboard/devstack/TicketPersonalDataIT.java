@@ -3,10 +3,14 @@ package dev.switchboard.devstack;
 import static dev.switchboard.devstack.EdgeAuthenticationIT.assertEnvelopeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 
+import dev.switchboard.schemas.Topic;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 class TicketPersonalDataIT {
 
     @Test
-    void emailPhoneAndEncryptedFieldsAreSealedAtRestAndOpenedInTheDetail(LocalStack stack) {
+    void emailPhoneAndEncryptedFieldsAreSealedAtRestAndOpenedInTheDetail(LocalStack stack) throws IOException {
         var tenant = TestTenants.create(stack, "seal");
         long secretField = content(tenant.nhn().send("POST", tenant.path("ticket/fields.json"),
                 "{\"code\":\"passport\",\"type\":\"text\",\"title\":\"Passport\",\"encrypt\":true}"))
@@ -80,6 +85,21 @@ class TicketPersonalDataIT {
         assertThat(ids(tenant, "username=" + encode("kim lee"))).containsExactlyInAnyOrder(ticketId, sealedName);
         assertThat(content(tenant.nhn().send("GET", tenant.path("ticket/" + sealedName + ".json"), null))
                 .path("endUser").path("username").asString()).isEqualTo("Kim Lee");
+
+        // neither the event stream nor any service log holds the personal data in clear
+        for (var record : TopicTraffic.all(stack, Topic.TICKET_EVENTS)) {
+            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
+                    .doesNotContainIgnoringCase("kim.lee@example.com").doesNotContain("010-5555-0199")
+                    .doesNotContain("M12345678");
+        }
+        Path logs = Path.of(System.getProperty("switchboard.logs.dir", "target/it-logs"));
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file, StandardCharsets.UTF_8)).as(file.toString())
+                        .doesNotContainIgnoringCase("kim.lee@example.com").doesNotContain("010-5555-0199")
+                        .doesNotContain("M12345678");
+            }
+        }
     }
 
     @Test
