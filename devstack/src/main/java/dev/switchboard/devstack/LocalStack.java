@@ -105,9 +105,12 @@ public final class LocalStack implements AutoCloseable {
                     new ServiceProcesses.Spec("attachment-service", attachment,
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),
-                    new ServiceProcesses.Spec("notification-service", notification, concat(common, List.of(
+                    new ServiceProcesses.Spec("notification-service", notification, concat(concat(common, List.of(
                             "--switchboard.notification.relay.host=" + infra.mailHost(),
-                            "--switchboard.notification.relay.port=" + infra.smtpPort())), merge(edge, Map.of(
+                            "--switchboard.notification.relay.port=" + infra.smtpPort(),
+                            "--switchboard.notification.attachments.base-url=http://127.0.0.1:" + attachment)),
+                            options.settingsOf("notification-service")),
+                            merge(edge, Map.of(
                             "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset()))),
                     new ServiceProcesses.Spec("gateway", gateway, concat(common, List.of(
                             "--switchboard.gateway.services.account=http://127.0.0.1:" + account,

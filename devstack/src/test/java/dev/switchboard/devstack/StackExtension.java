@@ -32,6 +32,8 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
 
     /** How long an upload of the test stack waits for a ticket. */
     static final java.time.Duration UPLOAD_TTL = java.time.Duration.ofSeconds(10);
+    /** The most file content one answer mail carries in the test stack. */
+    static final long MAIL_FILES_LIMIT = 1024 * 1024;
 
     private static LocalStack stack(ExtensionContext context) {
         // the root store closes its AutoCloseable values when the whole run ends
@@ -46,7 +48,10 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                         // uploads expire within the run, so the expiry can be watched
                         Map.of("attachment-service", List.of("--switchboard.attachment.unreferenced-ttl="
                                         + UPLOAD_TTL.toSeconds() + "s", "--switchboard.attachment.sweep-interval=1s"),
-                                "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s")))),
+                                "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s"),
+                                // small enough that a test file overflows a mail
+                                "notification-service", List.of("--switchboard.notification.attachments.max-mail-size="
+                                        + MAIL_FILES_LIMIT + "B")))),
                         LocalStack.class);
     }
 }

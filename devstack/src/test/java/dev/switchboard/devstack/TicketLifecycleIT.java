@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -127,7 +128,7 @@ class TicketLifecycleIT {
     }
 
     @Test
-    void repliesAttachTheTenantsOwnFilesWhichThenStopExpiring(LocalStack stack) {
+    void repliesAttachTheTenantsOwnFilesWhichThenStopExpiring(LocalStack stack) throws Exception {
         var tenant = TestTenants.create(stack, "replyfiles");
         var other = TestTenants.create(stack, "replyfiles");
         String ticketId = create(tenant, "u1");
@@ -135,6 +136,10 @@ class TicketLifecycleIT {
         String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
         String theirs = AttachmentIT.upload(other.nhn(), "/" + other.serviceId(), "theirs.png", AttachmentIT.PNG);
         String loose = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "loose.png", AttachmentIT.PNG);
+        var bigUpload = tenant.nhn().upload("/" + tenant.serviceId() + "/openapi/v1/ticket/attachments/upload.json",
+                "big.png", () -> AttachmentIT.pngOfSize(StackExtension.MAIL_FILES_LIMIT + 1));
+        String big = LocalStack.JSON.readTree(bigUpload.body()).path("result").path("content").path("attachmentId")
+                .asString();
         String solve = tenant.path("ticket/solve.json?id=" + ticketId);
 
         // another tenant's file, too many files and a blank id change nothing
@@ -155,14 +160,21 @@ class TicketLifecycleIT {
         assertThat(untouched.path("contents")).isEmpty();
 
         JsonNode solved = content(tenant.nhn().send("POST", solve, "{\"comment\":\"See file\",\"attachments\":"
-                + "[{\"attachmentId\":\"" + answerFile + "\"}]}"));
+                + "[{\"attachmentId\":\"" + answerFile + "\"},{\"attachmentId\":\"" + big + "\"}]}"));
         JsonNode answerFiles = solved.path("contents").get(0).path("attachments");
-        assertThat(answerFiles.findValuesAsString("attachmentId")).containsExactly(answerFile);
+        assertThat(answerFiles.findValuesAsString("attachmentId")).containsExactly(answerFile, big);
         assertThat(answerFiles.get(0).path("fileName").asString()).isEqualTo("answer.png");
         assertThat(answerFiles.get(0).path("size").asLong()).isEqualTo(AttachmentIT.PNG.length);
         var serde = new EventSerde();
         var replied = (TicketReplied) serde.decode(TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 3).get(1));
-        assertThat(replied.getAttachmentIds()).containsExactly(answerFile);
+        assertThat(replied.getAttachmentIds()).containsExactly(answerFile, big);
+        // the answer mail carries the file itself; the one beyond the mail's limit is named instead
+        MimeMessage answer = TicketToMailIT.awaitMails(stack, ticketId, 2).stream()
+                .filter(m -> !isAcknowledgement(m)).findFirst().orElseThrow();
+        Map<String, byte[]> mailed = attachments(answer);
+        assertThat(mailed).containsOnlyKeys("answer.png");
+        assertThat(mailed.get("answer.png")).isEqualTo(AttachmentIT.PNG);
+        assertThat(TicketToMailIT.htmlPart(answer)).contains("Too large to mail, with your ticket: big.png");
 
         JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
                 "{\"comment\":\"A photo\",\"attachments\":[{\"attachmentId\":\"" + customerFile + "\"}]}"));
@@ -173,10 +185,33 @@ class TicketLifecycleIT {
         await().atMost(StackExtension.UPLOAD_TTL.plusSeconds(20)).pollInterval(java.time.Duration.ofMillis(500))
                 .until(() -> tenant.nhn().send("GET", tenant.path("ticket/attachments/" + loose + ".json"), null)
                         .statusCode() == 404);
-        for (String file : List.of(answerFile, customerFile)) {
+        for (String file : List.of(answerFile, customerFile, big)) {
             assertThat(tenant.nhn().send("GET", tenant.path("ticket/attachments/" + file + ".json"), null).statusCode())
                     .isEqualTo(200);
         }
+    }
+
+    private static boolean isAcknowledgement(MimeMessage mail) {
+        try {
+            return mail.getMessageID().contains(".ack@");
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The files a mail carries, by name. */
+    static Map<String, byte[]> attachments(jakarta.mail.Part part) throws Exception {
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        if (jakarta.mail.Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+            try (var in = part.getInputStream()) {
+                files.put(part.getFileName(), in.readAllBytes());
+            }
+        } else if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                files.putAll(attachments(multipart.getBodyPart(i)));
+            }
+        }
+        return files;
     }
 
     @Test

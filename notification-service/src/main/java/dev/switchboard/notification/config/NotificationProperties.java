@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.constraints.NotBlank;
@@ -17,6 +18,7 @@ import jakarta.validation.constraints.NotBlank;
  * @param messageIdDomain right-hand side of the Message-IDs Switchboard generates
  * @param contactKeyset   private Tink HPKE keyset opening the customer contacts ticket events carry sealed
  *                        for this service (secret store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEYSET})
+ * @param attachments     where answer mails get the files their reply attached
  */
 @ConfigurationProperties("switchboard.notification")
 @Validated
@@ -24,7 +26,17 @@ public record NotificationProperties(Relay relay,
                                      @DefaultValue("Switchboard") String defaultFromName,
                                      @DefaultValue("no-reply@switchboard.local") @NotBlank String defaultFromMail,
                                      @DefaultValue("switchboard.local") @NotBlank String messageIdDomain,
-                                     @NotBlank String contactKeyset) {
+                                     @NotBlank String contactKeyset,
+                                     @DefaultValue Attachments attachments) {
+
+    /**
+     * @param baseUrl     attachment-service, called with an edge token for the event's tenant
+     * @param maxMailSize the most file content one mail carries; files beyond it are named in the text instead
+     * @param timeout     per request to attachment-service
+     */
+    public record Attachments(@DefaultValue("http://127.0.0.1:8083") String baseUrl,
+                              @DefaultValue("10MB") DataSize maxMailSize, @DefaultValue("10s") Duration timeout) {
+    }
 
     /**
      * @param host           SMTP host

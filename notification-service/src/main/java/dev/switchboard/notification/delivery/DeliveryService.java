@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -67,6 +68,13 @@ class DeliveryService {
             }
             case SENDING -> send(mail);
         });
+    }
+
+    /** Whether the mail with this delivery id was already sent or given up on: nothing more to prepare for it. */
+    Mono<Boolean> settled(String deliveryId) {
+        return mongo.findById(deliveryId, Delivery.class)
+                .map(delivery -> delivery.status() != Delivery.Status.SENDING)
+                .defaultIfEmpty(false);
     }
 
     private Mono<Delivery> claim(OutboundMail mail) {
@@ -138,6 +146,10 @@ class DeliveryService {
         helper.setTo(new InternetAddress(mail.toMail(), MailRenderer.oneLine(mail.toName()), "UTF-8"));
         helper.setSubject(MailRenderer.oneLine(mail.subject()));
         helper.setText(mail.text(), mail.html());
+        for (var file : mail.files()) {
+            helper.addAttachment(MailRenderer.oneLine(file.name()), new ByteArrayResource(file.content()),
+                    file.contentType());
+        }
         if (mail.autoSubmitted() != null) {
             message.setHeader("Auto-Submitted", mail.autoSubmitted());
             message.setHeader("X-Auto-Response-Suppress", "All");

@@ -1,5 +1,7 @@
 package dev.switchboard.notification.delivery;
 
+import java.util.List;
+
 /**
  * A mail ready to be sent: who from, to whom, what, and the ids that make it traceable.
  *
@@ -7,8 +9,10 @@ package dev.switchboard.notification.delivery;
  * @param purpose     why it is sent
  * @param autoSubmitted RFC 3834 value for automatic mail ({@code auto-replied}), or null for a person's answer
  * @param inReplyTo   the Message-ID this mail answers (RFC 5322 In-Reply-To and References), or null
+ * @param files       files the mail carries
  */
 record OutboundMail(String deliveryId, String serviceId, String ticketId, String purpose, String fromName,
                     String fromMail, String toName, String toMail, String subject, String text, String html,
-                    String messageId, String autoSubmitted, String inReplyTo, String correlationId) {
+                    String messageId, String autoSubmitted, String inReplyTo, List<ReplyFiles.MailFile> files,
+                    String correlationId) {
 }

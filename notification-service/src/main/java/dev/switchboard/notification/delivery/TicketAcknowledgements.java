@@ -1,6 +1,7 @@
 package dev.switchboard.notification.delivery;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import org.springframework.stereotype.Service;
 
@@ -28,14 +29,16 @@ class TicketAcknowledgements {
     private final DeliveryService deliveries;
     private final NotificationProperties properties;
     private final HybridSeal.Opener contacts;
+    private final ReplyFiles replyFiles;
 
     TicketAcknowledgements(SenderSettingsService senderSettings, MailRenderer renderer, DeliveryService deliveries,
-                           NotificationProperties properties, HybridSeal.Opener contacts) {
+                           NotificationProperties properties, HybridSeal.Opener contacts, ReplyFiles replyFiles) {
         this.senderSettings = senderSettings;
         this.renderer = renderer;
         this.deliveries = deliveries;
         this.properties = properties;
         this.contacts = contacts;
+        this.replyFiles = replyFiles;
     }
 
     Mono<Void> onTicketCreated(TicketCreated ticket) {
@@ -47,14 +50,21 @@ class TicketAcknowledgements {
         return send(ticket.getMetadata().getServiceId(), settings -> mail(ticket, contact, settings));
     }
 
-    /** The agent's answer, threaded under the acknowledgement; a person's mail, so not Auto-Submitted. */
+    /**
+     * The agent's answer with the files it attached, threaded under the acknowledgement; a person's mail, so not
+     * Auto-Submitted.
+     */
     Mono<Void> onTicketReplied(TicketReplied reply) {
         var contact = contact(reply.getSealedContact(), reply.getMetadata().getServiceId(), reply.getTicketId(),
                 reply.getEmail(), reply.getUsername());
         if (contact == null) {
             return Mono.empty();
         }
-        return send(reply.getMetadata().getServiceId(), settings -> answer(reply, contact, settings));
+        String serviceId = reply.getMetadata().getServiceId();
+        // a redelivered answer that was already mailed needs its files no more
+        return deliveries.settled(answerDeliveryId(reply)).flatMap(settled -> settled ? Mono.<Void>empty()
+                : replyFiles.fetch(serviceId, reply.getAttachmentIds())
+                        .flatMap(files -> send(serviceId, settings -> answer(reply, contact, files, settings))));
     }
 
     /**
@@ -74,14 +84,18 @@ class TicketAcknowledgements {
                 .flatMap(settings -> deliveries.deliver(mail.apply(settings)));
     }
 
-    private OutboundMail answer(TicketReplied reply, SealedContact contact, SenderSettings settings) {
-        String text = reply.getComment() + "\n\nTicket: " + reply.getTicketId() + "\n";
-        return new OutboundMail("ticket-answer:" + reply.getTicketId() + ":" + reply.getReplyId(),
+    private OutboundMail answer(TicketReplied reply, SealedContact contact, ReplyFiles.Fetched files,
+                                SenderSettings settings) {
+        String text = reply.getComment() + "\n\n"
+                + (files.tooLarge().isEmpty() ? "" : "Too large to mail, with your ticket: "
+                        + String.join(", ", files.tooLarge()) + "\n")
+                + "Ticket: " + reply.getTicketId() + "\n";
+        return new OutboundMail(answerDeliveryId(reply),
                 reply.getMetadata().getServiceId(), reply.getTicketId(), ANSWER, fromName(settings),
                 fromMail(settings), contact.username(), contact.email(),
                 "Re: [" + reply.getTicketId() + "] " + reply.getSubject(), text, renderer.html(settings.template(), text),
                 "<" + reply.getTicketId() + "." + reply.getReplyId() + "@" + properties.messageIdDomain() + ">", null,
-                acknowledgementId(reply.getTicketId()), reply.getMetadata().getEventId());
+                acknowledgementId(reply.getTicketId()), files.attached(), reply.getMetadata().getEventId());
     }
 
     private String fromMail(SenderSettings settings) {
@@ -105,7 +119,12 @@ class TicketAcknowledgements {
                 ticket.getTicketId(), PURPOSE, fromName, fromMail, name, contact.email(),
                 "[" + ticket.getTicketId() + "] " + ticket.getSubject(), text,
                 renderer.html(settings.template(), text),
-                acknowledgementId(ticket.getTicketId()), "auto-replied", null, ticket.getMetadata().getEventId());
+                acknowledgementId(ticket.getTicketId()), "auto-replied", null, List.of(),
+                ticket.getMetadata().getEventId());
+    }
+
+    private static String answerDeliveryId(TicketReplied reply) {
+        return "ticket-answer:" + reply.getTicketId() + ":" + reply.getReplyId();
     }
 
     /** Every later mail of a ticket answers its acknowledgement, so mail clients show one conversation. */
