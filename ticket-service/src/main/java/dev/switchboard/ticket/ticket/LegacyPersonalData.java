@@ -21,12 +21,15 @@ import reactor.core.publisher.Mono;
  * Seals personal data that tickets written before sealing existed still keep in clear (e-mail, phone and name
  * as plain strings, {@code encrypt} user fields with a plain value), once, at start-up. Each ticket is
  * rewritten only if it has not changed since it was read, so instances starting together do not interfere,
- * and a ticket already sealed is never selected again.
+ * and a ticket already sealed is never selected again. A marker in {@code migrations} records that the pass
+ * finished, so later starts skip the scan over every ticket.
  */
 @Component
 class LegacyPersonalData implements InitializingBean {
 
     private static final Logger log = LoggerFactory.getLogger(LegacyPersonalData.class);
+    static final String MIGRATIONS = "migrations";
+    static final String MARKER = "seal-ticket-personal-data";
 
     private final ReactiveMongoTemplate mongo;
     private final PersonalData personal;
@@ -39,10 +42,19 @@ class LegacyPersonalData implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         // start-up runs on the main thread, so waiting here is safe; the service opens only afterwards
-        Long sealed = sealAll().block(Duration.ofMinutes(5));
+        Long sealed = runOnce().block(Duration.ofMinutes(30));
         if (sealed != null && sealed > 0) {
             log.info("Sealed the personal data of {} tickets kept in clear by an older version", sealed);
         }
+    }
+
+    /** The pass, unless a finished one is recorded; then records it. */
+    Mono<Long> runOnce() {
+        return mongo.exists(Query.query(Criteria.where("_id").is(MARKER)), MIGRATIONS)
+                .flatMap(done -> done ? Mono.just(0L) : sealAll().flatMap(count -> mongo.upsert(
+                        Query.query(Criteria.where("_id").is(MARKER)),
+                        new Update().setOnInsert("finishedAt", java.time.Instant.now()).setOnInsert("sealed", count),
+                        MIGRATIONS).thenReturn(count)));
     }
 
     Mono<Long> sealAll() {
