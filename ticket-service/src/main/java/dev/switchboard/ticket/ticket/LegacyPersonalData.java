@@ -1,11 +1,8 @@
 package dev.switchboard.ticket.ticket;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 
-import org.bson.Document;
-import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -53,7 +50,7 @@ class LegacyPersonalData implements InitializingBean {
         return mongo.exists(Query.query(Criteria.where("_id").is(MARKER)), MIGRATIONS)
                 .flatMap(done -> done ? Mono.just(0L) : sealAll().flatMap(count -> mongo.upsert(
                         Query.query(Criteria.where("_id").is(MARKER)),
-                        new Update().setOnInsert("finishedAt", java.time.Instant.now()).setOnInsert("sealed", count),
+                        new Update().setOnInsert("finishedAt", Instant.now()).setOnInsert("sealed", count),
                         MIGRATIONS).thenReturn(count)));
     }
 
@@ -61,50 +58,30 @@ class LegacyPersonalData implements InitializingBean {
         var clear = new Criteria().orOperator(
                 clearText("endUser.email"), clearText("endUser.username"), clearText("endUser.phone"),
                 Criteria.where("userFields").elemMatch(Criteria.where("encrypt").is(true).and("value").exists(true)));
-        return mongo.find(Query.query(clear), Document.class, Ticket.COLLECTION)
+        return mongo.find(Query.query(clear), Ticket.class)
                 .concatMap(this::seal)
                 .count();
     }
 
-    /** A value kept as a plain string has no {@code hash} (nor any other) sub-field. */
+    /** What {@link PersonalData#legacy} means, as a query: a value neither sealed nor hashed (a plain string). */
     private static Criteria clearText(String path) {
         return new Criteria().andOperator(Criteria.where(path).exists(true).ne(null),
-                Criteria.where(path + ".hash").exists(false), Criteria.where(path + ".sealed").exists(false),
-                Criteria.where(path + ".clear").exists(false));
+                Criteria.where(path + ".hash").exists(false), Criteria.where(path + ".sealed").exists(false));
     }
 
-    private Mono<Boolean> seal(Document ticket) {
-        String ticketId = ticket.getString("_id");
-        String serviceId = ticket.getString("serviceId");
+    /** Tickets of the old form read through {@link PersonalDataConversions}: clear values without hashes. */
+    private Mono<Boolean> seal(Ticket ticket) {
+        var converter = mongo.getConverter();
         var update = new Update();
-        Document endUser = ticket.get("endUser", Document.class);
-        // the old form keeps all three as strings; anything else was written by this version and stays
-        if (endUser != null && oldForm(endUser)) {
-            var body = new TicketRequests.EndUserBody(endUser.getString("usercode"), endUser.getString("email"),
-                    endUser.getString("username"), endUser.getString("phone"));
-            update.set("endUser", mongo.getConverter().convertToMongoType(
-                    personal.seal(serviceId, ticketId, body, false)));
+        if (ticket.userFields() != null) {
+            update.set("userFields", converter.convertToMongoType(
+                    personal.seal(ticket.serviceId(), ticket.ticketId(), ticket.userFields())));
         }
-        List<Document> fields = ticket.getList("userFields", Document.class, List.of());
-        List<Ticket.UserField> kept = new ArrayList<>();
-        for (Document field : fields) {
-            kept.add(new Ticket.UserField(((Number) field.get("fieldId")).longValue(), field.getString("code"),
-                    field.getString("type"), field.get("value"), Boolean.TRUE.equals(field.get("encrypt")),
-                    field.get("sealed") instanceof Binary binary ? binary.getData() : null));
+        if (ticket.endUser() != null) {
+            update.set("endUser", converter.convertToMongoType(personal.protectClear(ticket)));
         }
-        if (!fields.isEmpty()) {
-            List<Ticket.UserField> resealed = kept.stream()
-                    .map(f -> f.sealed() != null ? f : personal.seal(serviceId, ticketId, List.of(f)).getFirst())
-                    .toList();
-            update.set("userFields", mongo.getConverter().convertToMongoType(resealed));
-        }
-        var unchanged = Query.query(Criteria.where("_id").is(ticketId).and("updatedAt").is(ticket.get("updatedAt")));
+        var unchanged = Query.query(Criteria.where("_id").is(ticket.ticketId()).and("updatedAt").is(ticket.updatedAt()));
         return mongo.updateFirst(unchanged, update, Ticket.COLLECTION)
                 .map(result -> result.getModifiedCount() == 1);
-    }
-
-    private static boolean oldForm(Document endUser) {
-        return List.of("email", "username", "phone").stream()
-                .map(endUser::get).allMatch(value -> value == null || value instanceof String);
     }
 }

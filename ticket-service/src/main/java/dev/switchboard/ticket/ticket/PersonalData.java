@@ -69,9 +69,31 @@ class PersonalData {
                 open(ticket, USERNAME, endUser.username()), open(ticket, PHONE, endUser.phone()));
     }
 
-    /** User fields as kept: the value of a field marked {@code encrypt} only sealed. */
+    /**
+     * The customer of a ticket an older version wrote: a value it kept in clear (no hash) is protected as a new
+     * ticket's is (the name stays readable, as the form's choice then is unknown); the others stay as they are.
+     */
+    Ticket.EndUser protectClear(Ticket ticket) {
+        var endUser = ticket.endUser();
+        String serviceId = ticket.serviceId();
+        String ticketId = ticket.ticketId();
+        return new Ticket.EndUser(endUser.usercode(),
+                legacy(endUser.email()) ? protect(serviceId, ticketId, EMAIL, endUser.email().clear(), true, true)
+                        : endUser.email(),
+                legacy(endUser.username()) ? protect(serviceId, ticketId, USERNAME, endUser.username().clear(), false,
+                        true) : endUser.username(),
+                legacy(endUser.phone()) ? protect(serviceId, ticketId, PHONE, endUser.phone().clear(), true, false)
+                        : endUser.phone());
+    }
+
+    /** Written before sealing: clear and unhashed (every value written since is sealed, hashed or both). */
+    static boolean legacy(Ticket.Personal value) {
+        return value != null && value.sealed() == null && value.hash() == null;
+    }
+
+    /** User fields as kept: the value of a field marked {@code encrypt} only sealed (once). */
     List<Ticket.UserField> seal(String serviceId, String ticketId, List<Ticket.UserField> fields) {
-        return fields.stream().map(field -> field.encrypt()
+        return fields.stream().map(field -> field.encrypt() && field.sealed() == null
                         ? new Ticket.UserField(field.fieldId(), field.code(), field.type(), null, true,
                                 box.seal(JSON.writeValueAsString(field.value()),
                                         context(serviceId, ticketId, fieldPath(field))))

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DuplicateKeyException;
@@ -180,7 +181,7 @@ class TicketService implements InitializingBean {
      */
     private Mono<List<TicketView>> views(String serviceId, List<Ticket> tickets, boolean withCustomer) {
         Set<String> ids = tickets.stream()
-                .flatMap(t -> java.util.stream.Stream.concat(t.attachments().stream(),
+                .flatMap(t -> Stream.concat(t.attachments().stream(),
                         t.repliesOrEmpty().stream().flatMap(r -> r.attachmentsOrEmpty().stream())))
                 .map(Ticket.AttachmentRef::attachmentId).collect(Collectors.toSet());
         return Mono.zip(categories.lineages(serviceId), files.known(serviceId, ids)).map(both -> tickets.stream()
