@@ -4,7 +4,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.switchboard.platform.outbox.PeriodicTask;
-import reactor.core.publisher.Mono;
 
 /**
  * Runs the expiry sweep on every instance at the configured interval (the local Mongo server has no TTL
@@ -21,7 +20,7 @@ class AttachmentExpiry implements SmartLifecycle {
 
     @Override
     public void start() {
-        sweeping.start(Mono.empty());
+        sweeping.start();
     }
 
     @Override

@@ -9,16 +9,24 @@ import org.springframework.kafka.core.KafkaTemplate;
 import dev.switchboard.events.EventMetadata;
 import dev.switchboard.schemas.Topic;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
-/** Publishes encoded events with their headers and completes when the broker acknowledged them. */
+/**
+ * Publishes encoded events with their headers and completes when the broker acknowledged them.
+ * {@code KafkaTemplate.send} blocks while it waits for metadata or buffer space (up to
+ * {@code max.block.ms}), so it is called on a scheduler of its own, never on the thread that delivered
+ * a Mongo result or an HTTP request: a broker outage must not freeze database or web I/O.
+ */
 public final class EventPublisher {
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final EventSerde serde;
+    private final Scheduler sending;
 
-    public EventPublisher(KafkaTemplate<String, byte[]> kafka, EventSerde serde) {
+    public EventPublisher(KafkaTemplate<String, byte[]> kafka, EventSerde serde, Scheduler sending) {
         this.kafka = kafka;
         this.serde = serde;
+        this.sending = sending;
     }
 
     public Mono<Void> publish(String key, SpecificRecord event) {
@@ -34,6 +42,6 @@ public final class EventPublisher {
         record.headers().add(EventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.TENANT, serviceId.getBytes(StandardCharsets.UTF_8));
-        return Mono.fromFuture(() -> kafka.send(record)).then();
+        return Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending).then();
     }
 }

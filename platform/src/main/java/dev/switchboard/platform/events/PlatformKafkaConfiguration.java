@@ -33,6 +33,8 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.switchboard.schemas.Topic;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Kafka as every service uses it: events as Avro single-object bytes with String keys, idempotent
@@ -58,6 +60,8 @@ public class PlatformKafkaConfiguration {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // how long send() may block a sending thread for metadata or buffer space before it fails
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -106,18 +110,31 @@ public class PlatformKafkaConfiguration {
             if (topic.compacted()) {
                 builder.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             }
+            if (properties.durableReplicas() > 1) {
+                builder.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(properties.durableReplicas()));
+            }
             topics.add(builder.build());
-            topics.add(TopicBuilder.name(topic.deadLetterTopicName())
+            TopicBuilder deadLetters = TopicBuilder.name(topic.deadLetterTopicName())
                     .partitions(topic.partitions())
-                    .replicas(properties.replicationFactor())
-                    .build());
+                    .replicas(properties.replicationFactor());
+            if (properties.durableReplicas() > 1) {
+                deadLetters.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(properties.durableReplicas()));
+            }
+            topics.add(deadLetters.build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> template, EventSerde serde) {
-        return new EventPublisher(template, serde);
+    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> template, EventSerde serde,
+                                  Scheduler kafkaSending) {
+        return new EventPublisher(template, serde, kafkaSending);
+    }
+
+    /** The threads that may block in {@code KafkaTemplate.send}; bounded, so an outage cannot exhaust memory. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler kafkaSending(PlatformKafkaProperties properties) {
+        return Schedulers.newBoundedElastic(properties.sendThreads(), 100_000, "kafka-send", 60, true);
     }
 
     @Bean

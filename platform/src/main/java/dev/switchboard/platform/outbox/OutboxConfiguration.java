@@ -2,6 +2,7 @@ package dev.switchboard.platform.outbox;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,5 +24,17 @@ public class OutboxConfiguration {
     @Bean
     OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties) {
         return new OutboxRelay(mongo, publisher, properties, Clock.systemUTC());
+    }
+
+    /** The sweep for what the relay after each write missed; it declares its index first. */
+    @Bean
+    PeriodicTask outboxSweep(OutboxRelay relay, OutboxProperties properties) {
+        return new PeriodicTask("outbox-sweep", properties.sweepInterval(), properties.sweepTimeout(),
+                relay.declareIndexes(), relay::sweep);
+    }
+
+    @Bean
+    PeriodicTaskHealth periodicTasks(ObjectProvider<PeriodicTask> tasks) {
+        return new PeriodicTaskHealth(tasks);
     }
 }

@@ -14,13 +14,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepMinAge   how old a pending event must be before the sweep takes it, so that the
  *                      sweep does not race the relay that runs right after each write
  * @param sweepBatch    most documents relayed per collection and sweep
- * @param relayTimeout  how long the relay right after a write may hold the caller (a request) before
- *                      it leaves the events to the sweep
+ * @param relayTimeout  how long the relay right after a write may hold the caller (a request); the relay
+ *                      itself goes on in the background
+ * @param claimTimeout  how long one relay may hold a document before another may take it over (longer than
+ *                      the producer's delivery timeout, so a live relay is never overtaken)
+ * @param sweepTimeout  how long one sweep round may take before it is cancelled and the next one starts
  */
 @ConfigurationProperties("switchboard.outbox")
 public record OutboxProperties(@DefaultValue List<String> collections,
                                @DefaultValue("2s") Duration sweepInterval,
                                @DefaultValue("5s") Duration sweepMinAge,
                                @DefaultValue("500") int sweepBatch,
-                               @DefaultValue("3s") Duration relayTimeout) {
+                               @DefaultValue("3s") Duration relayTimeout,
+                               @DefaultValue("60s") Duration claimTimeout,
+                               @DefaultValue("2m") Duration sweepTimeout) {
 }

@@ -1,23 +1,30 @@
 package dev.switchboard.platform.outbox;
 
+import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.elemMatch;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
 
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
@@ -30,57 +37,92 @@ import reactor.core.publisher.Mono;
  * broker has acknowledged it. It runs right after every write ({@link #relay}) and, for whatever
  * that missed (a crash, a broker outage), on a periodic sweep. Delivery is at least once: a crash
  * between publishing and removing publishes again, and consumers deduplicate by event id.
+ * <p>
+ * One relay at a time per document, across all instances: a relay first claims the document
+ * ({@code relayClaim}, with an expiry so a crashed relay's claim lapses), so two instances never publish
+ * the same events concurrently and never reorder the events of one key. Whoever holds the claim publishes
+ * what is pending, releases it, and goes again while events arrived meanwhile.
  */
-public final class OutboxRelay implements SmartLifecycle {
+public final class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    static final String CLAIM = "relayClaim";
+    private static final int MAX_PASSES = 20;
 
     private final ReactiveMongoTemplate mongo;
     private final EventPublisher publisher;
     private final OutboxProperties properties;
     private final Clock clock;
-    private final PeriodicTask sweeping;
 
     public OutboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties, Clock clock) {
         this.mongo = mongo;
         this.publisher = publisher;
         this.properties = properties;
         this.clock = clock;
-        this.sweeping = new PeriodicTask("Outbox sweep", properties.sweepInterval(), this::sweep);
     }
 
     /**
-     * Publishes the pending events of one document. Failures are logged and left to the sweep: the
-     * state change is already durable, so the caller's request has succeeded.
+     * Publishes the pending events of one document. The caller (a request) waits at most the relay timeout;
+     * the relay itself goes on in the background and keeps its claim until it finished, so a slow broker
+     * neither holds the request nor leaves half-published events to a concurrent sweep. Failures are logged
+     * and left to the sweep: the state change is already durable, so the caller's request has succeeded.
      */
     public Mono<Void> relay(String collection, Object id) {
-        return publishPending(collection, id)
+        CompletableFuture<Void> done = relayNow(collection, id).toFuture();
+        return Mono.fromFuture(done, true)
                 .timeout(properties.relayTimeout())
+                .onErrorResume(TimeoutException.class, error -> Mono.empty());
+    }
+
+    /** Relays until the document has nothing pending or another relay holds it; never fails. */
+    Mono<Void> relayNow(String collection, Object id) {
+        return mongo.getCollection(collection)
+                .flatMap(documents -> publishClaimed(documents, id)
+                        .repeat(MAX_PASSES)
+                        .takeWhile(published -> published)
+                        .then())
                 .onErrorResume(error -> {
                     log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
                     return Mono.empty();
                 });
     }
 
-    private Mono<Void> publishPending(String collection, Object id) {
-        return mongo.getCollection(collection).flatMap(documents ->
-                Mono.from(documents.find(eq("_id", id)).projection(Projections.include("pendingEvents")).first())
-                        .flatMap(document -> publishAll(documents, id, document)));
+    /** One pass: claim, publish what is pending, release. Emits whether it published anything. */
+    private Mono<Boolean> publishClaimed(MongoCollection<Document> documents, Object id) {
+        String claim = UUID.randomUUID().toString();
+        Date now = Date.from(clock.instant());
+        Date until = Date.from(clock.instant().plus(properties.claimTimeout()));
+        var claimable = and(eq("_id", id), exists("pendingEvents.0"),
+                or(exists(CLAIM, false), eq(CLAIM, null), lt(CLAIM + ".until", now)));
+        return Mono.from(documents.findOneAndUpdate(claimable,
+                        Updates.set(CLAIM, new Document("id", claim).append("until", until)),
+                        new FindOneAndUpdateOptions().projection(Projections.include("pendingEvents"))
+                                .returnDocument(ReturnDocument.AFTER)))
+                .flatMap(document -> publishAll(documents, id, claim, document).thenReturn(true))
+                .defaultIfEmpty(false);
     }
 
-    private Mono<Void> publishAll(MongoCollection<Document> documents, Object id, Document document) {
+    private Mono<Void> publishAll(MongoCollection<Document> documents, Object id, String claim, Document document) {
         List<Document> pending = document.getList("pendingEvents", Document.class, List.of());
-        if (pending.isEmpty()) {
-            return Mono.empty();
-        }
         return Flux.fromIterable(pending)
                 .concatMap(event -> publisher.publishEncoded(event.getString("topic"), event.getString("key"),
                                 event.getString("type"), event.getString("eventId"), event.getString("serviceId"),
                                 bytes(event.get("payload")))
                         .thenReturn(event.getString("eventId")))
                 .collectList()
-                .flatMap(published -> Mono.from(documents.updateOne(eq("_id", id),
-                        Updates.pullByFilter(new Document("pendingEvents", new Document("eventId", new Document("$in", published)))))))
+                .flatMap(published -> Mono.from(documents.updateOne(and(eq("_id", id), eq(CLAIM + ".id", claim)),
+                        Updates.combine(
+                                Updates.pullByFilter(new Document("pendingEvents",
+                                        new Document("eventId", new Document("$in", published)))),
+                                Updates.unset(CLAIM)))))
+                .onErrorResume(error -> release(documents, id, claim).then(Mono.error(error)))
+                .then();
+    }
+
+    /** Gives a claim back after a failed publish, so the sweep need not wait for it to lapse. */
+    private Mono<Void> release(MongoCollection<Document> documents, Object id, String claim) {
+        return Mono.from(documents.updateOne(and(eq("_id", id), eq(CLAIM + ".id", claim)), Updates.unset(CLAIM)))
+                .onErrorResume(error -> Mono.empty())
                 .then();
     }
 
@@ -92,32 +134,17 @@ public final class OutboxRelay implements SmartLifecycle {
                         .flatMapMany(documents -> documents.find(elemMatch("pendingEvents", lt("createdAt", cutoff)))
                                 .projection(Projections.include("_id"))
                                 .limit(properties.sweepBatch()))
-                        .concatMap(document -> relay(collection, document.get("_id"))))
+                        .concatMap(document -> relayNow(collection, document.get("_id"))))
                 .then();
     }
 
     /** Declares the index the sweep's query uses (real MongoDB uses it; the local wire server scans). */
-    Mono<Void> declareIndexes() {
+    public Mono<Void> declareIndexes() {
         return Flux.fromIterable(properties.collections())
                 .concatMap(collection -> mongo.getCollection(collection)
                         .flatMap(documents -> Mono.from(documents.createIndex(Indexes.ascending("pendingEvents.createdAt"),
                                 new IndexOptions().name("outbox_pending").sparse(true)))))
                 .then();
-    }
-
-    @Override
-    public void start() {
-        sweeping.start(declareIndexes());
-    }
-
-    @Override
-    public void stop() {
-        sweeping.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return sweeping.isRunning();
     }
 
     private static String describe(Throwable error) {

@@ -1,0 +1,47 @@
+package dev.switchboard.platform.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+import reactor.core.scheduler.Schedulers;
+
+class EventPublisherTest {
+
+    @Test
+    void aSendThatBlocksForMetadataNeverBlocksTheSubscribingThread() throws Exception {
+        KafkaTemplate<String, byte[]> kafka = mock();
+        CountDownLatch brokerBack = new CountDownLatch(1);
+        AtomicReference<String> sendingThread = new AtomicReference<>();
+        when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
+            sendingThread.set(Thread.currentThread().getName());
+            brokerBack.await(10, TimeUnit.SECONDS); // as send() does while the broker is unreachable
+            return CompletableFuture.completedFuture(mock(SendResult.class));
+        });
+        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
+        var publisher = new EventPublisher(kafka, new EventSerde(), sending);
+
+        long started = System.nanoTime();
+        var done = publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant", new byte[] {1}).toFuture();
+        long subscribeNanos = System.nanoTime() - started;
+
+        assertThat(done).isNotDone();
+        assertThat(Duration.ofNanos(subscribeNanos)).isLessThan(Duration.ofSeconds(5));
+        brokerBack.countDown();
+        done.get(10, TimeUnit.SECONDS);
+        assertThat(sendingThread.get()).startsWith("test-kafka-send");
+        sending.dispose();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.platform.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.switchboard.platform.events.EventHeaders;
+import dev.switchboard.platform.events.EventPublisher;
+import dev.switchboard.platform.events.EventSerde;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The relay against a real Mongo wire server; the broker is a recording stand-in (the ITs use a real one). */
+class OutboxRelayTest {
+
+    private MongoServer server;
+    private MongoClient client;
+    private ReactiveMongoTemplate mongo;
+    private final List<String> published = new CopyOnWriteArrayList<>();
+    private final KafkaTemplate<String, byte[]> kafka = mock();
+    private final OutboxProperties properties = new OutboxProperties(List.of("things"), Duration.ofSeconds(1),
+            Duration.ZERO, 100, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(1));
+    private OutboxRelay relay;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        var address = server.bind();
+        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        mongo = new ReactiveMongoTemplate(client, "relay-test");
+        when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
+            ProducerRecord<String, byte[]> record = call.getArgument(0);
+            published.add(new String(record.headers().lastHeader(EventHeaders.ID).value()));
+            return CompletableFuture.completedFuture(mock(SendResult.class));
+        });
+        relay = new OutboxRelay(mongo, new EventPublisher(kafka, new EventSerde(), Schedulers.boundedElastic()),
+                properties, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void concurrentRelaysOfOneDocumentPublishEachEventOnce() {
+        insert("doc-1", null, "e1", "e2", "e3");
+
+        Flux.range(0, 8)
+                .flatMap(i -> relay.relayNow("things", "doc-1").subscribeOn(Schedulers.parallel()))
+                .blockLast(Duration.ofSeconds(10));
+
+        assertThat(published).containsExactly("e1", "e2", "e3");
+        assertThat(pending("doc-1")).isEmpty();
+    }
+
+    @Test
+    void aDocumentClaimedByAnotherRelayIsLeftToIt() {
+        insert("doc-2", Instant.now().plusSeconds(30), "e1");
+
+        relay.relayNow("things", "doc-2").block(Duration.ofSeconds(10));
+
+        assertThat(published).isEmpty();
+        assertThat(pending("doc-2")).hasSize(1);
+    }
+
+    @Test
+    void aLapsedClaimOfACrashedRelayIsTakenOver() {
+        insert("doc-3", Instant.now().minusSeconds(1), "e1", "e2");
+
+        relay.sweep().block(Duration.ofSeconds(10));
+
+        assertThat(published).containsExactly("e1", "e2");
+        assertThat(pending("doc-3")).isEmpty();
+        assertThat(document("doc-3")).doesNotContainKey(OutboxRelay.CLAIM);
+    }
+
+    @Test
+    void aFailedPublishGivesTheClaimBackAndKeepsTheEvents() {
+        when(kafka.send(any(ProducerRecord.class)))
+                .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker down")));
+        insert("doc-4", null, "e1");
+
+        relay.relayNow("things", "doc-4").block(Duration.ofSeconds(10));
+
+        assertThat(pending("doc-4")).hasSize(1);
+        assertThat(document("doc-4")).doesNotContainKey(OutboxRelay.CLAIM);
+    }
+
+    @Test
+    void aRelayThatOutlastsTheCallersPatienceStillFinishes() {
+        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var impatient = new OutboxRelay(mongo, new EventPublisher(kafka, new EventSerde(), Schedulers.boundedElastic()),
+                new OutboxProperties(List.of("things"), Duration.ofSeconds(1), Duration.ZERO, 100,
+                        Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(1)), Clock.systemUTC());
+        insert("doc-5", null, "e1");
+
+        impatient.relay("things", "doc-5").block(Duration.ofSeconds(10));
+        slowAck.complete(mock(SendResult.class));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pending("doc-5").isEmpty());
+    }
+
+    private void insert(String id, Instant claimedUntil, String... eventIds) {
+        List<Document> events = java.util.Arrays.stream(eventIds)
+                .map(eventId -> new Document("eventId", eventId).append("topic", "switchboard.test")
+                        .append("key", id).append("type", "Test").append("serviceId", "tenant")
+                        .append("payload", eventId.getBytes()).append("createdAt", new Date(0)))
+                .toList();
+        Document document = new Document("_id", id).append("pendingEvents", events);
+        if (claimedUntil != null) {
+            document.append(OutboxRelay.CLAIM, new Document("id", "other").append("until", Date.from(claimedUntil)));
+        }
+        mongo.getCollection("things").flatMap(c -> Mono.from(c.insertOne(document))).block(Duration.ofSeconds(5));
+    }
+
+    private Document document(String id) {
+        return mongo.getCollection("things")
+                .flatMap(c -> Mono.from(c.find(new Document("_id", id)).first()))
+                .block(Duration.ofSeconds(5));
+    }
+
+    private List<Document> pending(String id) {
+        return document(id).getList("pendingEvents", Document.class, List.of());
+    }
+}
