@@ -20,6 +20,8 @@ import jakarta.validation.constraints.NotBlank;
  *                            link-local; every other such address is refused before connecting
  * @param mailConnectTimeout  connect timeout of mailbox verification
  * @param mailReadTimeout     read timeout of mailbox verification
+ * @param mailLoginDeadline   time a whole mailbox login (connect, TLS, login) may take; a server that
+ *                            answers a byte at a time within the read timeout is cut off here
  */
 @ConfigurationProperties("switchboard.account")
 @Validated
@@ -29,5 +31,6 @@ public record AccountProperties(@NotBlank String operatorToken,
                                 @DefaultValue("oc.switchboard.local") String platformMailDomain,
                                 @DefaultValue List<String> mailHostsAllowed,
                                 @DefaultValue("5s") Duration mailConnectTimeout,
-                                @DefaultValue("10s") Duration mailReadTimeout) {
+                                @DefaultValue("10s") Duration mailReadTimeout,
+                                @DefaultValue("20s") Duration mailLoginDeadline) {
 }
