@@ -30,8 +30,8 @@ final class EMailAgentBodies {
 
     /**
      * Credentials of a mail server. {@code ServiceAuthId} is accepted (clients send back what they read) and
-     * ignored. TLS follows the port: 993 (IMAP) and 465 (SMTP) are TLS from the start; on other ports an
-     * SMTP login upgrades with STARTTLS when the server offers it.
+     * ignored. TLS follows the port: 993 (IMAP) and 465 (SMTP) are TLS from the start; on other ports the
+     * login upgrades with STARTTLS, and a server that does not offer it gets no password in clear.
      */
     record ServiceAuth(@JsonProperty("ServiceAuthId") Integer serviceAuthId,
                        @JsonProperty("Server") @NotBlank @Size(max = 253) String server,

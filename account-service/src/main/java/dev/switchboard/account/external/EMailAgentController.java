@@ -74,7 +74,7 @@ class EMailAgentController {
                 tenant(exchange));
     }
 
-    /** A real SMTP login (AUTH, STARTTLS when offered): {@code true} or {@code false}. */
+    /** A real SMTP login (AUTH, inside TLS or STARTTLS): {@code true} or {@code false}. */
     @PostMapping("/AuthenticateOutgoing")
     Mono<ResponseEntity<Boolean>> authenticateOutgoing(@Valid @RequestBody AuthenticateRequest body,
                                                        ServerWebExchange exchange) {

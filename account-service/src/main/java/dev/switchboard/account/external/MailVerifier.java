@@ -16,11 +16,13 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
 import jakarta.mail.Session;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Logs in to a mail server (IMAP for fetching, SMTP for sending) with short timeouts and says precisely
- * why it could not. The host is checked by {@link MailHostGuard} first and the connection goes to the
- * very address that was checked ({@link PinnedSockets}).
+ * Logs in to a mail server (IMAP for fetching, SMTP for sending) with short timeouts and an overall
+ * deadline, and says precisely why it could not. The host is checked by {@link MailHostGuard} first, the
+ * connection goes to the very address that was checked ({@link PinnedSockets}), and the password only
+ * crosses the network inside TLS (see {@link #settings}).
  */
 @Component
 class MailVerifier {
@@ -58,7 +60,7 @@ class MailVerifier {
         return login(Protocol.IMAP, host, port, ssl, user, password);
     }
 
-    /** An SMTP login (AUTH); without implicit TLS, STARTTLS is used when the server offers it. */
+    /** An SMTP login (AUTH); without implicit TLS, STARTTLS as {@link #settings} says. */
     Outcome smtp(String host, int port, boolean ssl, String user, String password) {
         return login(Protocol.SMTP, host, port, ssl, user, password);
     }
@@ -73,35 +75,58 @@ class MailVerifier {
             return new Outcome("host unreachable: unknown host " + host);
         }
         String protocol = ssl ? kind.tls : kind.plain;
-        String prefix = "mail." + protocol;
+        try (var deadline = new LoginDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
+            Session session = Session.getInstance(settings(kind, ssl, address, deadline));
+            try (Service service = kind == Protocol.IMAP ? session.getStore(protocol) : session.getTransport(protocol)) {
+                service.connect(host, port, user, password);
+                return new Outcome(null);
+            } catch (MessagingException e) {
+                if (deadline.expired()) {
+                    return new Outcome("timeout: " + host + ":" + port + " did not complete the login within "
+                            + deadline.limit().toSeconds() + " s");
+                }
+                return new Outcome(e instanceof AuthenticationFailedException ? "authentication failed"
+                        : classify(e, host, port));
+            }
+        }
+    }
+
+    /**
+     * The mail client's settings for one login: short timeouts, sockets pinned to the checked address and
+     * closed at the deadline, the server's identity checked. Without TLS from the first byte, STARTTLS is
+     * used whenever the server offers it, and then TLS must succeed before the login (the client fails,
+     * it does not fall back); a server that does not offer it gets no password in clear, unless it is a
+     * loopback server the operator allowed (the local stack's GreenMail).
+     */
+    Properties settings(Protocol kind, boolean ssl, InetAddress address, LoginDeadline deadline) {
+        String prefix = "mail." + (ssl ? kind.tls : kind.plain);
         Properties config = new Properties();
         String timeout = Long.toString(properties.mailReadTimeout().toMillis());
         config.put(prefix + ".connectiontimeout", Long.toString(properties.mailConnectTimeout().toMillis()));
         config.put(prefix + ".timeout", timeout);
         config.put(prefix + ".writetimeout", timeout);
         config.put(prefix + ".ssl.checkserveridentity", "true");
-        config.put(prefix + ".socketFactory", PinnedSockets.plain(address));
+        config.put(prefix + ".socketFactory", PinnedSockets.plain(address, deadline));
         config.put(prefix + ".socketFactory.fallback", "false");
-        config.put(prefix + ".ssl.socketFactory", PinnedSockets.tls(address));
+        config.put(prefix + ".ssl.socketFactory", PinnedSockets.tls(address, deadline));
+        if (!ssl) {
+            config.put(prefix + ".starttls.enable", "true");
+            // "required" fails when the server does not offer STARTTLS, before any password is sent
+            config.put(prefix + ".starttls.required", Boolean.toString(!guard.mayLoginInClear(address)));
+        }
         if (kind == Protocol.SMTP) {
             config.put(prefix + ".auth", "true");
-            if (!ssl) {
-                config.put(prefix + ".starttls.enable", "true");
-            }
         }
-        Session session = Session.getInstance(config);
-        try (Service service = kind == Protocol.IMAP ? session.getStore(protocol) : session.getTransport(protocol)) {
-            service.connect(host, port, user, password);
-            return new Outcome(null);
-        } catch (AuthenticationFailedException e) {
-            return new Outcome("authentication failed");
-        } catch (MessagingException e) {
-            return new Outcome(classify(e, host, port));
-        }
+        return config;
     }
 
     private static String classify(MessagingException error, String host, int port) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            String text = cause.getMessage();
+            if (text != null && text.contains("STARTTLS") && text.contains("not support")) {
+                return "TLS required: the server at " + host + ":" + port
+                        + " offers neither TLS nor STARTTLS, and passwords are not sent in clear";
+            }
             if (cause instanceof SSLException) {
                 return "TLS failure: the server at " + host + ":" + port + " did not complete a TLS handshake";
             }

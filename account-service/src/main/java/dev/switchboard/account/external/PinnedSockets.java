@@ -20,44 +20,50 @@ final class PinnedSockets {
     private PinnedSockets() {
     }
 
-    /** Plain connections (and the socket a STARTTLS upgrade wraps) to the checked address. */
-    static SocketFactory plain(InetAddress address) {
+    /**
+     * Plain connections (and the socket a STARTTLS upgrade wraps) to the checked address, each closed when
+     * the login's deadline passes.
+     */
+    static SocketFactory plain(InetAddress address, LoginDeadline deadline) {
         return new SocketFactory() {
             @Override
             public Socket createSocket() {
-                return new PinnedSocket(address);
+                return deadline.track(new PinnedSocket(address));
             }
 
             @Override
             public Socket createSocket(String host, int port) throws IOException {
-                return connected(address, port);
+                return connected(address, port, deadline);
             }
 
             @Override
             public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-                return connected(address, port);
+                return connected(address, port, deadline);
             }
 
             @Override
             public Socket createSocket(InetAddress host, int port) throws IOException {
-                return connected(address, port);
+                return connected(address, port, deadline);
             }
 
             @Override
             public Socket createSocket(InetAddress host, int port, InetAddress localAddress, int localPort)
                     throws IOException {
-                return connected(address, port);
+                return connected(address, port, deadline);
             }
         };
     }
 
-    /** TLS from the first byte: a pinned plain socket, wrapped by the platform's TLS for the host name. */
-    static SSLSocketFactory tls(InetAddress address) {
+    /**
+     * TLS from the first byte: a pinned plain socket under the login's deadline, wrapped by the platform's
+     * TLS for the host name. Closing the plain socket also ends a TLS read blocked on it.
+     */
+    static SSLSocketFactory tls(InetAddress address, LoginDeadline deadline) {
         SSLSocketFactory platform = (SSLSocketFactory) SSLSocketFactory.getDefault();
         return new SSLSocketFactory() {
             @Override
             public Socket createSocket() {
-                return new PinnedSocket(address);
+                return deadline.track(new PinnedSocket(address));
             }
 
             @Override
@@ -67,23 +73,23 @@ final class PinnedSockets {
 
             @Override
             public Socket createSocket(String host, int port) throws IOException {
-                return platform.createSocket(connected(address, port), host, port, true);
+                return platform.createSocket(connected(address, port, deadline), host, port, true);
             }
 
             @Override
             public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-                return platform.createSocket(connected(address, port), host, port, true);
+                return platform.createSocket(connected(address, port, deadline), host, port, true);
             }
 
             @Override
             public Socket createSocket(InetAddress host, int port) throws IOException {
-                return platform.createSocket(connected(address, port), host.getHostName(), port, true);
+                return platform.createSocket(connected(address, port, deadline), host.getHostName(), port, true);
             }
 
             @Override
             public Socket createSocket(InetAddress host, int port, InetAddress localAddress, int localPort)
                     throws IOException {
-                return platform.createSocket(connected(address, port), host.getHostName(), port, true);
+                return platform.createSocket(connected(address, port, deadline), host.getHostName(), port, true);
             }
 
             @Override
@@ -98,8 +104,8 @@ final class PinnedSockets {
         };
     }
 
-    private static Socket connected(InetAddress address, int port) throws IOException {
-        Socket socket = new PinnedSocket(address);
+    private static Socket connected(InetAddress address, int port, LoginDeadline deadline) throws IOException {
+        Socket socket = deadline.track(new PinnedSocket(address));
         socket.connect(new InetSocketAddress(address, port));
         return socket;
     }
