@@ -94,8 +94,9 @@ class EMailAgentController {
             if (credentials != null && !credentials.passwordAuth()) {
                 return Mono.error(NhnApiException.badRequest(unsupported(credentials)));
             }
-            MailboxDraft.Server server = credentials != null ? credentials.server(tlsPort)
-                    : stored(protocol, account.get());
+            MailboxDraft.Server storedServer = account.map(a -> protocol == MailVerifier.Protocol.IMAP
+                    ? a.incomingServer() : a.outgoingServer()).orElse(null);
+            MailboxDraft.Server server = credentials != null ? credentials.server(tlsPort) : storedServer;
             if (server == null) {
                 return Mono.error(NhnApiException.badRequest(property + " is required: the account has none stored"));
             }
@@ -104,24 +105,17 @@ class EMailAgentController {
             if (server.login() == null && mail == null) {
                 return Mono.error(NhnApiException.badRequest(property + ".Username is required"));
             }
-            String password = ExternalAccounts.given(server.password()) ? server.password()
-                    : account.map(a -> protocol == MailVerifier.Protocol.IMAP ? accounts.storedPassword(a)
-                            : accounts.storedOutgoingPassword(a)).orElse(null);
+            String password = server.passwordFor(mail, storedServer, () -> protocol == MailVerifier.Protocol.IMAP
+                    ? accounts.storedPassword(account.orElseThrow())
+                    : accounts.storedOutgoingPassword(account.orElseThrow()));
             if (password == null) {
-                return Mono.error(NhnApiException.badRequest(property + ".Password is required"));
+                return Mono.error(NhnApiException.badRequest(property + ".Password is required"
+                        + (storedServer == null ? "" : " when Server, Port or Username differ from the stored ones")));
             }
             return accounts.check(protocol, server, mail, password).map(outcome -> outcome.ok()
                     ? ResponseEntity.ok(true)
                     : ResponseEntity.ok().header(FAILURE_HEADER, outcome.failure()).body(false));
         });
-    }
-
-    private static MailboxDraft.Server stored(MailVerifier.Protocol protocol, ExternalAccount account) {
-        if (protocol == MailVerifier.Protocol.IMAP) {
-            return new MailboxDraft.Server(account.host(), account.port(), account.ssl(), account.login(), null);
-        }
-        var out = account.outgoing();
-        return out == null ? null : new MailboxDraft.Server(out.host(), out.port(), out.ssl(), out.login(), null);
     }
 
     private static MailboxDraft draft(EMailAccount body) {

@@ -60,6 +60,33 @@ record ExternalAccount(@Id String mailboxId, String serviceId, int accountId, St
         return login == null ? mail : login;
     }
 
+    /** The IMAP server as stored, its login spelled out: the one login its stored password may be used for. */
+    MailboxDraft.Server incomingServer() {
+        return new MailboxDraft.Server(host, port, ssl, imapLogin(), null);
+    }
+
+    /** The SMTP server as stored, its login spelled out, or null when the mailbox has none. */
+    MailboxDraft.Server outgoingServer() {
+        return outgoing == null ? null : new MailboxDraft.Server(outgoing.host(), outgoing.port(), outgoing.ssl(),
+                outgoing.login() == null ? mail : outgoing.login(), null);
+    }
+
+    /**
+     * The IMAP server as an edit that omits it keeps it. A null login meant the mailbox address; when the
+     * address changes, the server keeps logging in as the old one, the user its password belongs to.
+     */
+    MailboxDraft.Server keptIncoming(String newMail) {
+        return new MailboxDraft.Server(host, port, ssl, login == null && !mail.equals(newMail) ? mail : login, null);
+    }
+
+    /** The SMTP server as an edit that omits it keeps it, its user pinned as in {@link #keptIncoming}. */
+    OutgoingServer keptOutgoing(String newMail) {
+        if (outgoing == null || outgoing.login() != null || mail.equals(newMail)) {
+            return outgoing;
+        }
+        return new OutgoingServer(outgoing.host(), outgoing.port(), outgoing.ssl(), mail, outgoing.sealedPassword());
+    }
+
     FetchHealth healthOrUnknown() {
         return health == null ? FetchHealth.UNKNOWN : health;
     }

@@ -78,7 +78,7 @@ public class ExternalAccounts implements InitializingBean {
 
     /** A login with the given server and password, or a 400 saying why it failed. */
     Mono<Void> verify(MailVerifier.Protocol protocol, Server server, String mail) {
-        if (!given(server.password())) {
+        if (!server.hasPassword()) {
             return Mono.error(NhnApiException.badRequest("Invalid request: password is required"));
         }
         return login(protocol, server, mail, server.password());
@@ -141,30 +141,32 @@ public class ExternalAccounts implements InitializingBean {
     }
 
     /**
-     * Edits a mailbox after logging in with the result again. An omitted or masked password keeps the
-     * stored one; so do an omitted outgoing server and omitted details. Enabling and disabling have their
-     * own operations, so {@code active} is not changed here.
+     * Edits a mailbox after logging in with the result again. An omitted server keeps the stored one; an
+     * omitted or masked password keeps the stored one only while host, port, TLS and user name stay the same
+     * ({@link Server#passwordFor}), else it is required and nothing is written. Enabling and disabling have
+     * their own operations, so {@code active} is not changed here.
      */
     Mono<ExternalAccount> edit(String serviceId, int accountId, MailboxDraft draft, String correlationId) {
         String mailboxId = ExternalAccount.mailboxId(serviceId, accountId);
         return find(serviceId, accountId).flatMap(account -> {
-            Server in = draft.incoming() != null ? draft.incoming()
-                    : new Server(account.host(), account.port(), account.ssl(), account.login(), null);
-            boolean newPassword = given(in.password());
-            String password = newPassword ? in.password()
-                    : secrets.open(account.sealedPassword(), ExternalAccount.passwordContext(mailboxId));
-            Server out = draft.outgoing();
-            var stored = account.outgoing();
-            boolean newOutgoingPassword = out != null && given(out.password());
-            String outPassword = out == null ? null : newOutgoingPassword ? out.password()
-                    : stored == null ? null
-                    : secrets.open(stored.sealedPassword(), ExternalAccount.outgoingPasswordContext(mailboxId));
-            if (out != null && outPassword == null) {
-                return Mono.error(NhnApiException.badRequest(
-                        "Invalid request: the outgoing (SMTP) password is required"));
+            Server in = draft.incoming() != null ? draft.incoming() : account.keptIncoming(draft.mail());
+            String password = in.passwordFor(draft.mail(), account.incomingServer(), () -> storedPassword(account));
+            if (password == null) {
+                return Mono.error(NhnApiException.badRequest("Invalid request: password is required when the host,"
+                        + " port, TLS setting or login changes"));
             }
-            var outgoing = out == null ? stored : new ExternalAccount.OutgoingServer(out.host(), out.port(), out.ssl(),
-                    out.login(), secrets.seal(outPassword, ExternalAccount.outgoingPasswordContext(mailboxId)));
+            Server out = draft.outgoing();
+            String outPassword = out == null ? null
+                    : out.passwordFor(draft.mail(), account.outgoingServer(), () -> storedOutgoingPassword(account));
+            if (out != null && outPassword == null) {
+                return Mono.error(NhnApiException.badRequest("Invalid request: the outgoing (SMTP) password is required"
+                        + " for a new outgoing server or when its host, port, TLS setting or login changes"));
+            }
+            boolean newPassword = in.hasPassword();
+            boolean newOutgoingPassword = out != null && out.hasPassword();
+            var outgoing = out == null ? account.keptOutgoing(draft.mail()) : new ExternalAccount.OutgoingServer(
+                    out.host(), out.port(), out.ssl(), out.login(),
+                    secrets.seal(outPassword, ExternalAccount.outgoingPasswordContext(mailboxId)));
             boolean mailDel = draft.mailDel() == null ? account.mailDel() : draft.mailDel();
             String name = draft.name() == null ? account.name() : draft.name();
             var details = draft.details() == null ? account.details() : draft.details();
@@ -186,17 +188,14 @@ public class ExternalAccounts implements InitializingBean {
                     .push("pendingEvents", outbox.pending(mailboxId, event));
             return login(MailVerifier.Protocol.IMAP, in, draft.mail(), password)
                     .then(out == null ? Mono.empty() : login(MailVerifier.Protocol.SMTP, out, draft.mail(), outPassword))
-                    .then(Mono.defer(() -> mongo.findAndModify(Query.query(Criteria.where("_id").is(mailboxId)), update,
-                            FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)));
+                    // a mailbox deleted while the logins ran stays deleted
+                    .then(Mono.defer(() -> mongo.findAndModify(notDeleted(mailboxId), update,
+                            FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)))
+                    .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No external account " + accountId)));
         })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
                         "An external account for " + draft.mail() + " is already registered"))
                 .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
-    }
-
-    /** A password is given unless it is missing, blank or the mask a client read back. */
-    static boolean given(String password) {
-        return password != null && !password.isBlank() && !MASK.equals(password);
     }
 
     /** The stored IMAP password, for a login check of a saved mailbox; never leaves this service. */
@@ -224,9 +223,10 @@ public class ExternalAccounts implements InitializingBean {
                             .setMail(account.mail()).setReason("manual").build();
             var update = new Update().set("active", active).set("updatedAt", clock.instant())
                     .push("pendingEvents", outbox.pending(mailboxId, event));
-            return mongo.findAndModify(Query.query(Criteria.where("_id").is(mailboxId).and("active").is(!active)),
+            // one conditional update: a mailbox deleted meanwhile is neither revived nor changed
+            return mongo.findAndModify(notDeleted(mailboxId).addCriteria(Criteria.where("active").is(!active)),
                             update, FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)
-                    // a concurrent request made the same change first
+                    // a concurrent request made the same change first, or deleted it (then: not found)
                     .switchIfEmpty(Mono.defer(() -> find(serviceId, accountId)))
                     .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
         });
@@ -251,18 +251,27 @@ public class ExternalAccounts implements InitializingBean {
             Criteria still = Criteria.where("_id").is(mailboxId).and("deleted").ne(true);
             return mongo.updateFirst(Query.query(onlyWhenDisabled ? still.and("active").is(false) : still), update,
                             ExternalAccount.class)
-                    .then(relay.relay(ExternalAccount.COLLECTION, mailboxId))
-                    .then(mongo.remove(Query.query(Criteria.where("_id").is(mailboxId).and("pendingEvents").size(0)),
-                            ExternalAccount.class))
-                    .then();
+                    .flatMap(result -> result.getMatchedCount() > 0
+                            ? relay.relay(ExternalAccount.COLLECTION, mailboxId)
+                                    // only the tombstone goes, never a mailbox this update did not mark
+                                    .then(mongo.remove(Query.query(Criteria.where("_id").is(mailboxId)
+                                            .and("deleted").is(true).and("pendingEvents").size(0)), ExternalAccount.class))
+                                    .then()
+                            // enabled or deleted by a concurrent request since it was read
+                            : find(serviceId, accountId).then(Mono.<Void>error(() -> NhnApiException.badRequest(
+                                    "External account " + accountId + " is enabled: disable it before deleting it"))));
         });
     }
 
     /** A mailbox of the caller's tenant: another tenant's id is simply not found. */
     Mono<ExternalAccount> find(String serviceId, int accountId) {
-        return mongo.findOne(Query.query(Criteria.where("_id").is(ExternalAccount.mailboxId(serviceId, accountId))
-                        .and("deleted").ne(true)), ExternalAccount.class)
+        return mongo.findOne(notDeleted(ExternalAccount.mailboxId(serviceId, accountId)), ExternalAccount.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No external account " + accountId)));
+    }
+
+    /** The mailbox unless it is deleted (a tombstone waiting for its event to be relayed). */
+    private static Query notDeleted(String mailboxId) {
+        return Query.query(Criteria.where("_id").is(mailboxId).and("deleted").ne(true));
     }
 
     /** Integer ids per tenant from a counter document, so ids never repeat even after deletes. */
