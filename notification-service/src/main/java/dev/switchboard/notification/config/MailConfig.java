@@ -9,7 +9,10 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 @Configuration(proxyBeanMethods = false)
 class MailConfig {
 
-    /** The platform relay; short timeouts so a stuck server fails a delivery instead of a consumer. */
+    /**
+     * The platform relay; short timeouts per step so a stuck server fails a delivery instead of a consumer (the
+     * whole conversation is bounded by {@code relay.sendTimeout} where the mail is sent).
+     */
     @Bean
     JavaMailSenderImpl platformRelay(NotificationProperties properties) {
         var relay = properties.relay();
@@ -25,7 +28,9 @@ class MailConfig {
         smtp.put("mail.smtp.starttls.required", String.valueOf(relay.startTls()));
         smtp.put("mail.smtp.connectiontimeout", String.valueOf(relay.connectTimeout().toMillis()));
         smtp.put("mail.smtp.timeout", String.valueOf(relay.readTimeout().toMillis()));
-        smtp.put("mail.smtp.writetimeout", String.valueOf(relay.readTimeout().toMillis()));
+        smtp.put("mail.smtp.writetimeout", String.valueOf(relay.writeTimeout().toMillis()));
+        // once the server has accepted the mail, a silent QUIT must not turn it into a failure that is sent again
+        smtp.put("mail.smtp.quitwait", "false");
         sender.setJavaMailProperties(smtp);
         return sender;
     }

@@ -7,10 +7,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.switchboard.schemas.Topic;
 import jakarta.validation.constraints.NotBlank;
 
 /**
  * Outbound mail settings of the platform.
+ *
+ * <p>The time bounds nest, so nothing gives up on a mail that is still being sent: each SMTP step is bounded
+ * by the relay's socket timeouts, one whole SMTP conversation by {@code relay.sendTimeout}, a claimed delivery
+ * by {@code sending.lease} (longer than the send), one ticket event by {@link #listenerWait()} (the file fetch
+ * plus the lease), and shutdown waits for that too.
  *
  * @param relay           the platform's SMTP relay, used for tenants without their own transport
  * @param defaultFromName sender name when a tenant has not set one
@@ -19,23 +25,61 @@ import jakarta.validation.constraints.NotBlank;
  * @param contactKeyset   private Tink HPKE keyset opening the customer contacts ticket events carry sealed
  *                        for this service (secret store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEYSET})
  * @param attachments     where answer mails get the files their reply attached
+ * @param sending         how many mails are sent at once and how long a claimed delivery is reserved
  */
 @ConfigurationProperties("switchboard.notification")
 @Validated
-public record NotificationProperties(Relay relay,
+public record NotificationProperties(@DefaultValue Relay relay,
                                      @DefaultValue("Switchboard") String defaultFromName,
                                      @DefaultValue("no-reply@switchboard.local") @NotBlank String defaultFromMail,
                                      @DefaultValue("switchboard.local") @NotBlank String messageIdDomain,
                                      @NotBlank String contactKeyset,
-                                     @DefaultValue Attachments attachments) {
+                                     @DefaultValue Attachments attachments,
+                                     @DefaultValue Sending sending) {
+
+    /** Time a ticket event needs beyond the file fetch and the send: the Mongo writes and the outbox relay. */
+    static final Duration BOOKKEEPING = Duration.ofSeconds(15);
+
+    public NotificationProperties {
+        if (sending.lease().compareTo(relay.sendTimeout().plus(BOOKKEEPING)) < 0) {
+            // a lease that can expire while its send still runs lets a takeover send a second copy
+            throw new IllegalArgumentException("switchboard.notification.sending.lease (" + sending.lease()
+                    + ") must be at least relay.send-timeout (" + relay.sendTimeout() + ") + " + BOOKKEEPING);
+        }
+    }
 
     /**
-     * @param baseUrl     attachment-service, called with an edge token for the event's tenant
-     * @param maxMailSize the most file content one mail carries; files beyond it are named in the text instead
-     * @param timeout     per request to attachment-service
+     * The longest one ticket event may take: fetching the answer's files, then a send under its lease, then the
+     * bookkeeping. The mail listener waits this long, so it never gives up on (and retries) a send still running.
+     */
+    public Duration listenerWait() {
+        return attachments.fetchTimeout().plus(sending.lease()).plus(BOOKKEEPING);
+    }
+
+    /**
+     * @param baseUrl      attachment-service, called with an edge token for the event's tenant
+     * @param maxMailSize  the most file content one mail carries; files beyond it are named in the text instead
+     * @param timeout      per request to attachment-service
+     * @param fetchTimeout all the files of one mail together; a slower fetch fails the delivery (retried)
      */
     public record Attachments(@DefaultValue("http://127.0.0.1:8083") String baseUrl,
-                              @DefaultValue("10MB") DataSize maxMailSize, @DefaultValue("10s") Duration timeout) {
+                              @DefaultValue("10MB") DataSize maxMailSize, @DefaultValue("10s") Duration timeout,
+                              @DefaultValue("30s") Duration fetchTimeout) {
+    }
+
+    /**
+     * @param concurrency mail listener threads and SMTP send threads per instance; 0 (the default) is one per
+     *                    partition of the ticket topic, the most that can work at once
+     * @param lease       how long a claimed delivery is reserved for the instance sending it; longer than
+     *                    {@code relay.sendTimeout}, so it runs out only when its sender died
+     */
+    public record Sending(@DefaultValue("0") int concurrency, @DefaultValue("90s") Duration lease) {
+
+        public Sending {
+            if (concurrency <= 0) {
+                concurrency = Topic.TICKET_EVENTS.partitions();
+            }
+        }
     }
 
     /**
@@ -45,11 +89,15 @@ public record NotificationProperties(Relay relay,
      * @param password       password, if the relay needs one (from the secret store)
      * @param startTls       require STARTTLS
      * @param connectTimeout connect timeout
-     * @param readTimeout    read and write timeout
+     * @param readTimeout    timeout of each read (each SMTP reply)
+     * @param writeTimeout   timeout of each write
+     * @param sendTimeout    the whole SMTP conversation of one mail; the sending thread is interrupted then, which
+     *                       closes its socket
      */
     public record Relay(@DefaultValue("127.0.0.1") String host, @DefaultValue("25") int port, String username,
                         String password, @DefaultValue("false") boolean startTls,
-                        @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout) {
+                        @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
+                        @DefaultValue("10s") Duration writeTimeout, @DefaultValue("60s") Duration sendTimeout) {
 
         @Override
         public String toString() {

@@ -1,5 +1,6 @@
 package dev.switchboard.notification.delivery;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * cannot travel in events, and this service never reads another's database. Each call carries an edge token
  * for the event's tenant, so attachment-service serves only that tenant's files. Files fit the mail up to
  * {@code maxMailSize} in the order they were attached; the rest are named in the text (the customer sees
- * them with the ticket). A file deleted since is left out; any other failure fails the delivery, which the
- * listener retries.
+ * them with the ticket). A file deleted since is left out; any other failure, or all files of a mail taking
+ * longer than {@code fetchTimeout}, fails the delivery, which the listener retries.
  */
 @Component
 class ReplyFiles {
@@ -46,10 +47,12 @@ class ReplyFiles {
     private final WebClient client;
     private final EdgeToken tokens;
     private final long maxMailSize;
+    private final Duration fetchTimeout;
 
     ReplyFiles(NotificationProperties properties, EdgeProperties edge) {
         var settings = properties.attachments();
         this.maxMailSize = settings.maxMailSize().toBytes();
+        this.fetchTimeout = settings.fetchTimeout();
         this.tokens = edge.tokens();
         this.client = WebClient.builder().baseUrl(settings.baseUrl())
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(settings.timeout())))
@@ -77,7 +80,10 @@ class ReplyFiles {
                     }
                     return Flux.fromIterable(fitting).concatMap(file -> content(serviceId, file)).collectList()
                             .map(attached -> new Fetched(attached, tooLarge));
-                });
+                })
+                // the per-request timeout does not bound a body that trickles in, nor many files together;
+                // the listener's wait counts on this bound
+                .timeout(fetchTimeout);
     }
 
     private Mono<Metadata> metadata(String serviceId, String attachmentId) {

@@ -1,0 +1,74 @@
+package dev.switchboard.notification.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+
+import dev.switchboard.schemas.Topic;
+
+class NotificationPropertiesTest {
+
+    @Test
+    void defaultsNestEachBoundInsideTheNext() {
+        var properties = bind();
+
+        var relay = properties.relay();
+        assertThat(relay.sendTimeout()).isGreaterThan(relay.connectTimeout().plus(relay.readTimeout()));
+        assertThat(properties.sending().lease()).isGreaterThan(relay.sendTimeout());
+        assertThat(properties.listenerWait())
+                .isGreaterThan(properties.attachments().fetchTimeout().plus(properties.sending().lease()));
+        assertThat(properties.sending().concurrency()).isEqualTo(Topic.TICKET_EVENTS.partitions());
+    }
+
+    @Test
+    void rejectsALeaseThatCouldRunOutWhileItsSendRuns() {
+        var environment = environment();
+        environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
+                "switchboard.notification.relay.send-timeout", "60s", "switchboard.notification.sending.lease", "60s")));
+
+        assertThatThrownBy(() -> bind(environment)).hasStackTraceContaining("sending.lease");
+    }
+
+    @Test
+    void shutdownPhaseOfTheServiceOutlastsTheMailListenersWait() {
+        var environment = environment();
+
+        var phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
+
+        assertThat(phase).isGreaterThanOrEqualTo(bind(environment).listenerWait());
+    }
+
+    private static NotificationProperties bind() {
+        return bind(environment());
+    }
+
+    private static NotificationProperties bind(StandardEnvironment environment) {
+        return Binder.get(environment).bind("switchboard.notification", Bindable.of(NotificationProperties.class)).get();
+    }
+
+    /** The service's application.yml, with the one secret it needs. */
+    private static StandardEnvironment environment() {
+        try {
+            var environment = new StandardEnvironment();
+            new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yml"))
+                    .forEach(environment.getPropertySources()::addLast);
+            environment.getPropertySources().addFirst(
+                    new MapPropertySource("secrets", Map.of("switchboard.notification.contact-keyset", "keyset")));
+            ConfigurationPropertySources.attach(environment);
+            return environment;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
