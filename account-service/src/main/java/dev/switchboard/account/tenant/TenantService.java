@@ -5,8 +5,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -25,12 +27,17 @@ import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import reactor.core.publisher.Mono;
 
-/** Registers tenants and changes their state; every change publishes a {@code TenantChanged} snapshot. */
+/**
+ * Registers tenants and changes their state; every change raises the tenant's snapshot version and publishes
+ * a {@code TenantChanged} snapshot carrying it, so the edge never takes an older snapshot for a newer one.
+ */
 @Service
 class TenantService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String MASK = "********";
+    /** Tries of a change that keeps meeting concurrent ones; each try is one read and one conditional update. */
+    private static final int MAX_ATTEMPTS = 5;
 
     private final ReactiveMongoTemplate mongo;
     private final SecretBox secrets;
@@ -74,11 +81,9 @@ class TenantService {
      */
     Mono<TenantView> setAgentSecret(String serviceId, String requested, String correlationId) {
         String agentSecret = requested != null ? requested : newSecret();
-        return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)),
-                        new Update().set("sealedAgentSecret", secrets.seal(agentSecret, Tenant.agentSecretContext(serviceId))),
-                        FindAndModifyOptions.options().returnNew(true), Tenant.class)
-                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
-                .flatMap(tenant -> publishSnapshot(tenant, tenant.enabled(), correlationId))
+        byte[] sealed = secrets.seal(agentSecret, Tenant.agentSecretContext(serviceId));
+        return change(serviceId, "sealedAgentSecret", sealed, tenant -> tenant.withSealedAgentSecret(sealed),
+                correlationId, 1)
                 .map(saved -> view(saved, null, agentSecret));
     }
 
@@ -89,34 +94,61 @@ class TenantService {
     }
 
     Mono<TenantView> setEnabled(String serviceId, boolean enabled, String correlationId) {
-        return mongo.findById(serviceId, Tenant.class)
-                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
-                .flatMap(tenant -> publishSnapshot(tenant, enabled, correlationId))
+        return change(serviceId, "enabled", enabled, tenant -> tenant.withEnabled(enabled), correlationId, 1)
                 .map(saved -> view(saved, null, null));
     }
 
     /**
-     * Publishes every tenant's current snapshot again. The tenant topic is the edge's source of truth;
-     * after it was lost (a new cluster, a deleted topic) this re-seeds it from the tenants collection.
+     * Publishes every tenant's current snapshot again, as stored, version included. The tenant topic is the
+     * edge's source of truth; after it was lost (a new cluster, a deleted topic) this re-seeds it from the
+     * tenants collection. A tenant changed meanwhile is skipped: its change published a newer snapshot.
      */
     Mono<Long> republishAll(String correlationId) {
         return mongo.findAll(Tenant.class)
-                .concatMap(tenant -> publishSnapshot(tenant, tenant.enabled(), correlationId))
+                .concatMap(tenant -> mongo.findAndModify(sameVersion(tenant),
+                                new Update().push("pendingEvents", outbox.pending(tenant.serviceId(),
+                                        snapshot(tenant, correlationId))),
+                                FindAndModifyOptions.options().returnNew(true), Tenant.class)
+                        .flatMap(saved -> relay.relay(Tenant.COLLECTION, saved.serviceId()).thenReturn(saved)))
                 .count();
     }
 
-    private Mono<Tenant> publishSnapshot(Tenant tenant, boolean enabled, String correlationId) {
+    /**
+     * Changes one field of a tenant in one conditional update that also raises the snapshot version and
+     * stores the snapshot event of the result, so the two cannot part and no other field is written back
+     * from an earlier read. The update applies only to the version that was read; the event therefore shows
+     * exactly the document the update produces. A concurrent change makes it read again and retry.
+     */
+    private Mono<Tenant> change(String serviceId, String field, Object value, UnaryOperator<Tenant> applied,
+                                String correlationId, int attempt) {
+        return mongo.findById(serviceId, Tenant.class)
+                .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No service " + serviceId)))
+                .flatMap(current -> {
+                    Tenant next = applied.apply(current).nextVersion();
+                    var update = new Update().set(field, value).inc("keyVersion", 1).set("updatedAt", clock.instant())
+                            .push("pendingEvents", outbox.pending(serviceId, snapshot(next, correlationId)));
+                    return mongo.findAndModify(sameVersion(current), update,
+                            FindAndModifyOptions.options().returnNew(true), Tenant.class);
+                })
+                .switchIfEmpty(Mono.defer(() -> attempt < MAX_ATTEMPTS
+                        ? change(serviceId, field, value, applied, correlationId, attempt + 1)
+                        : Mono.error(new NhnApiException(HttpStatus.CONFLICT, 409,
+                                "Service " + serviceId + " is being changed concurrently; try again", null))))
+                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved));
+    }
+
+    private static Query sameVersion(Tenant tenant) {
+        return Query.query(Criteria.where("_id").is(tenant.serviceId()).and("keyVersion").is(tenant.keyVersion()));
+    }
+
+    /** The snapshot of a tenant as the given document shows it; the edge opens the keys sealed for it. */
+    private TenantChanged snapshot(Tenant tenant, String correlationId) {
         String serviceId = tenant.serviceId();
         String key = secrets.open(tenant.sealedServiceKey(), Tenant.keyContext(serviceId));
         String agentSecret = tenant.sealedAgentSecret() == null ? null
                 : secrets.open(tenant.sealedAgentSecret(), Tenant.agentSecretContext(serviceId));
-        var event = snapshot(serviceId, tenant.organizationId(), tenant.domain(), enabled, tenant.keyVersion(), key,
+        return snapshot(serviceId, tenant.organizationId(), tenant.domain(), tenant.enabled(), tenant.keyVersion(), key,
                 agentSecret, correlationId);
-        var update = new Update().set("enabled", enabled).set("updatedAt", clock.instant())
-                .push("pendingEvents", outbox.pending(serviceId, event));
-        return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
-                        FindAndModifyOptions.options().returnNew(true), Tenant.class)
-                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved));
     }
 
     private TenantChanged snapshot(String serviceId, String organizationId, String domain, boolean enabled,
