@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.tenant;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
 
     /**
      * What the edge knows of a tenant; the keys live only in this process's memory. {@code agentSecret}
-     * (the SuperOffice dialect's credential) is null while the tenant has none.
+     * (the SuperOffice dialect's credential) is null while the tenant has none. {@code keyVersion} is the
+     * snapshot version: account-service raises it with every change of the tenant.
      */
     public record TenantKey(String serviceId, String organizationId, String serviceKey, String agentSecret,
                             boolean enabled, int keyVersion) {
@@ -129,27 +131,50 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Takes one record of the tenant topic. A snapshot no newer than the one held (by its version) is
+     * ignored, so a stale snapshot arriving late cannot re-enable a tenant or revive a rotated secret. A record
+     * the edge cannot use is logged and skipped: thrown on, it would make {@link #follow} reconnect and read
+     * the topic again from the start, and meet the same record for ever.
+     */
+    void apply(ConsumerRecord<String, byte[]> record) {
         try {
-            if (serde.decode(record) instanceof TenantChanged changed) {
-                byte[] sealed = new byte[changed.getEdgeSealedServiceKey().remaining()];
-                changed.getEdgeSealedServiceKey().duplicate().get(sealed);
-                String agentSecret = null;
-                if (changed.getEdgeSealedAgentSecret() != null) {
-                    byte[] sealedAgent = new byte[changed.getEdgeSealedAgentSecret().remaining()];
-                    changed.getEdgeSealedAgentSecret().duplicate().get(sealedAgent);
-                    agentSecret = opener.open(sealedAgent, HybridSeal.agentSecretContext(changed.getServiceId()));
-                }
-                var key = new TenantKey(changed.getServiceId(), changed.getOrganizationId(),
-                        opener.open(sealed, changed.getServiceId()), agentSecret, changed.getEnabled(),
-                        changed.getKeyVersion());
-                tenants.merge(key.serviceId(), key, (old, fresh) -> fresh.keyVersion() >= old.keyVersion() ? fresh : old);
+            if (!(serde.decode(record) instanceof TenantChanged changed)) {
+                log.warn("Tenant record at {}-{}@{} skipped: not a TenantChanged snapshot", record.topic(),
+                        record.partition(), record.offset());
+                return;
+            }
+            var key = open(changed);
+            var held = tenants.merge(key.serviceId(), key,
+                    (old, fresh) -> fresh.keyVersion() > old.keyVersion() ? fresh : old);
+            if (held != key) {
+                log.info("Tenant snapshot {} v{} at {}-{}@{} ignored: v{} is held already", key.serviceId(),
+                        key.keyVersion(), record.topic(), record.partition(), record.offset(), held.keyVersion());
             }
         } catch (UndecodableEventException | IllegalStateException e) {
-            // A record the edge cannot use (wrong edge key, unknown version) must not stop the directory.
-            log.error("Tenant record at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
+            // a record the edge cannot use (wrong edge key, unknown version); these messages name no secret
+            log.warn("Tenant record at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
+        } catch (RuntimeException e) {
+            // only the type: a message of an unexpected failure might quote what it failed on
+            log.warn("Tenant record at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
+                    e.getClass().getName());
         }
+    }
+
+    private TenantKey open(TenantChanged changed) {
+        String serviceId = changed.getServiceId();
+        String agentSecret = changed.getEdgeSealedAgentSecret() == null ? null
+                : opener.open(bytes(changed.getEdgeSealedAgentSecret()), HybridSeal.agentSecretContext(serviceId));
+        return new TenantKey(serviceId, changed.getOrganizationId(),
+                opener.open(bytes(changed.getEdgeSealedServiceKey()), serviceId), agentSecret, changed.getEnabled(),
+                changed.getKeyVersion());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private static void pause() {
