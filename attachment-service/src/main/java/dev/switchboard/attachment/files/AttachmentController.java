@@ -1,5 +1,8 @@
 package dev.switchboard.attachment.files;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
@@ -30,6 +33,9 @@ import reactor.core.publisher.Mono;
 @RestController
 class AttachmentController {
 
+    /** The whole multipart body, every part of it, must arrive within this. */
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(2);
+
     private final Attachments attachments;
     private final DownloadLinks links;
 
@@ -38,22 +44,50 @@ class AttachmentController {
         this.links = links;
     }
 
-    /** Streams the first part named {@code file} into storage; other parts are read and dropped. */
+    /**
+     * Streams the first part named {@code file} into storage; other parts are read and dropped. Every part is read
+     * to the end before the answer, a refusal included: ending the request body early cancels the multipart
+     * parser while it may still be handing out a buffer, and it would release that buffer a second time. The
+     * gateway limits what can follow (its upload limit), the timeout a client that stops sending.
+     */
     @PostMapping(path = "/{serviceId}/openapi/v1/ticket/attachments/upload.json",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<NhnResponse> upload(@PathVariable String serviceId, @RequestBody Flux<PartEvent> parts,
                              @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        var fileTaken = new AtomicBoolean();
+        // an aborted body fails the part being stored as well: its outcome (and the cleanup of its bytes) comes first
         return parts.windowUntil(PartEvent::isLast)
-                .concatMap(part -> part.switchOnFirst((first, events) -> {
-                    if (first.get() instanceof FilePartEvent file && "file".equals(file.name())) {
-                        return attachments.store(serviceId, file.filename(), events.map(PartEvent::content),
-                                correlationId).flux();
+                .concatMapDelayError(part -> part.switchOnFirst((first, events) -> {
+                    if (first.get() instanceof FilePartEvent file && "file".equals(file.name())
+                            && fileTaken.compareAndSet(false, true)) {
+                        return attachments.store(serviceId, file.filename(), events.map(PartEvent::content), correlationId)
+                                .map(Outcome::stored)
+                                .onErrorResume(error -> Mono.just(Outcome.failed(error)))
+                                .flux();
                     }
-                    return events.doOnNext(event -> DataBufferUtils.release(event.content())).thenMany(Flux.empty());
+                    return events.<Outcome>handle((event, sink) -> DataBufferUtils.release(event.content()));
                 }))
-                .next()
+                .singleOrEmpty()
+                .timeout(UPLOAD_TIMEOUT, Mono.error(() -> Rejection.of("The upload took too long.")))
                 .switchIfEmpty(Mono.error(() -> NhnApiException.badRequest("A multipart upload needs a part named file")))
+                .flatMap(Outcome::answer)
                 .map(NhnResponse::content);
+    }
+
+    /** What storing the file part came to, held as a value so that the parts after it are still read. */
+    private record Outcome(Attachments.AttachmentView view, Throwable failure) {
+
+        static Outcome stored(Attachments.AttachmentView view) {
+            return new Outcome(view, null);
+        }
+
+        static Outcome failed(Throwable failure) {
+            return new Outcome(null, failure);
+        }
+
+        Mono<Attachments.AttachmentView> answer() {
+            return failure == null ? Mono.just(view) : Mono.error(failure);
+        }
     }
 
     @GetMapping("/{serviceId}/openapi/v1/ticket/attachments/{attachmentId}.json")

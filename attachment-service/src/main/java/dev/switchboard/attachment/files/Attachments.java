@@ -12,6 +12,7 @@ import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -49,7 +50,6 @@ class Attachments implements InitializingBean {
 
     private static final Logger log = LoggerFactory.getLogger(Attachments.class);
     private static final int DOWNLOAD_BUFFER = 64 * 1024;
-    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(2);
 
     /** A stored file's metadata as the vendor shows it. */
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, long size,
@@ -65,22 +65,30 @@ class Attachments implements InitializingBean {
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay relay;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Mono<GridFSBucket> bucket;
 
+    @Autowired
     Attachments(ReactiveMongoTemplate mongo, AttachmentProperties properties, EventMetadataFactory metadata,
                 Outbox outbox, OutboxRelay relay) {
+        this(mongo, properties, metadata, outbox, relay, Clock.systemUTC());
+    }
+
+    Attachments(ReactiveMongoTemplate mongo, AttachmentProperties properties, EventMetadataFactory metadata,
+                Outbox outbox, OutboxRelay relay, Clock clock) {
         this.mongo = mongo;
         this.properties = properties;
         this.metadata = metadata;
         this.outbox = outbox;
         this.relay = relay;
+        this.clock = clock;
         this.bucket = mongo.getMongoDatabase().map(database -> GridFSBuckets.create(database, "files")).cache();
     }
 
     /**
      * Checks the name, then streams the content into GridFS while counting and sniffing it; whatever fails,
-     * the partial file is removed and the upload is refused in the vendor's shape.
+     * the partial file is removed and the upload is refused in the vendor's shape. {@code content} is read to its
+     * end and each of its buffers released exactly once, whatever the outcome.
      */
     Mono<AttachmentView> store(String serviceId, String submittedName, Flux<DataBuffer> content, String correlationId) {
         String name = FileNames.clean(submittedName).orElse(null);
@@ -92,11 +100,10 @@ class Attachments implements InitializingBean {
         }
         var guard = new UploadGuard(properties.maxSize().toBytes(), display(properties.maxSize().toBytes()), name);
         ObjectId fileId = new ObjectId();
-        Flux<ByteBuffer> bytes = content.map(guard::accept).concatWith(guard.finish());
+        Flux<ByteBuffer> bytes = guard.watch(content);
         var options = new GridFSUploadOptions().metadata(new Document("serviceId", serviceId));
+        // cancelled (the request's timeout), GridFS removes the chunks it wrote itself
         return bucket.flatMap(files -> Mono.from(files.uploadFromPublisher(new BsonObjectId(fileId), name, bytes, options)))
-                // a client that stops sending mid-file does not hold the upload open forever
-                .timeout(UPLOAD_TIMEOUT, Mono.error(() -> Rejection.of("The upload took too long.")))
                 .then(Mono.defer(() -> mongo.insert(newAttachment(serviceId, name, guard, fileId, correlationId))))
                 .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
                 .flatMap(saved -> relay.relay(Attachment.COLLECTION, saved.attachmentId()).thenReturn(saved))
@@ -219,9 +226,9 @@ class Attachments implements InitializingBean {
                 Attachment.STORED, null, now, expiresAt, null, List.of(outbox.pending(attachmentId, event)));
     }
 
-    /** Refuses without storing, reading and releasing what the client still sends so no buffer leaks. */
+    /** Refuses without storing, reading and releasing (once, here) what the client still sends. */
     private static <T> Mono<T> drain(Flux<DataBuffer> content, NhnApiException rejection) {
-        return content.doOnNext(DataBufferUtils::release).then(Mono.error(rejection));
+        return content.<T>handle((buffer, sink) -> DataBufferUtils.release(buffer)).then(Mono.error(rejection));
     }
 
     private static String display(long bytes) {

@@ -6,12 +6,18 @@ import java.util.Arrays;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
+import dev.switchboard.platform.web.NhnApiException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Watches one upload as it streams: counts bytes and stops at the limit, keeps the first bytes and sniffs
- * them once enough have arrived, hands each chunk on as a copy and releases the network buffer. At most one
- * chunk and {@link FileTypes#SNIFF_BYTES} are held at any time, whatever the file's size.
+ * Watches one upload as it streams: counts bytes, keeps the first bytes and sniffs them once enough have
+ * arrived, hands each chunk on as a copy and releases the network buffer. At most one chunk and
+ * {@link FileTypes#SNIFF_BYTES} are held at any time, whatever the file's size.
+ * <p>
+ * A refusal (too large, wrong type) does not stop reading: the rest of the part is read and released, and the
+ * refusal ends the stream only once the part is over. Failing mid-part would cancel the multipart parser from
+ * inside its own emission, and the parser then releases the buffer it is handing out a second time.
  */
 final class UploadGuard {
 
@@ -22,6 +28,7 @@ final class UploadGuard {
     private int prefixLength;
     private long size;
     private String contentType;
+    private NhnApiException refusal;
 
     UploadGuard(long limit, String displayLimit, String name) {
         this.limit = limit;
@@ -29,13 +36,28 @@ final class UploadGuard {
         this.name = name;
     }
 
+    /** The accepted bytes of {@code content}; every buffer is released here, and a refusal ends the stream last. */
+    Flux<ByteBuffer> watch(Flux<DataBuffer> content) {
+        return content.<ByteBuffer>handle((buffer, sink) -> {
+            ByteBuffer accepted = accept(buffer);
+            if (accepted != null) {
+                sink.next(accepted);
+            }
+        }).concatWith(finish());
+    }
+
+    /** A copy of the chunk while the upload is acceptable, null once it is refused; releases the chunk either way. */
     ByteBuffer accept(DataBuffer buffer) {
         try {
-            int length = buffer.readableByteCount();
-            size += length;
-            if (size > limit) {
-                throw Rejection.of(Rejection.TOO_LARGE.formatted(displayLimit));
+            if (refusal != null) {
+                return null;
             }
+            int length = buffer.readableByteCount();
+            if (size + length > limit) {
+                refusal = Rejection.of(Rejection.TOO_LARGE.formatted(displayLimit));
+                return null;
+            }
+            size += length;
             byte[] bytes = new byte[length];
             buffer.read(bytes);
             if (prefixLength < prefix.length) {
@@ -46,29 +68,33 @@ final class UploadGuard {
                     sniff();
                 }
             }
-            return ByteBuffer.wrap(bytes);
+            return refusal == null ? ByteBuffer.wrap(bytes) : null;
         } finally {
             DataBufferUtils.release(buffer);
         }
     }
 
-    /** Completes the checks once the last byte arrived: a short file is sniffed here. */
+    /** Completes the checks once the last byte arrived: a short file is sniffed here, a refusal is raised here. */
     <T> Mono<T> finish() {
         return Mono.fromRunnable(() -> {
-            if (size == 0) {
-                throw Rejection.of("The file is empty.");
+            if (refusal == null && size == 0) {
+                refusal = Rejection.of("The file is empty.");
             }
-            if (contentType == null) {
+            if (refusal == null && contentType == null) {
                 sniff();
+            }
+            if (refusal != null) {
+                throw refusal;
             }
         });
     }
 
     private void sniff() {
-        contentType = FileTypes.sniff(Arrays.copyOf(prefix, prefixLength), name)
-                .orElseThrow(() -> Rejection.of(Rejection.FORMAT));
+        FileTypes.sniff(Arrays.copyOf(prefix, prefixLength), name).ifPresentOrElse(type -> contentType = type,
+                () -> refusal = Rejection.of(Rejection.FORMAT));
     }
 
+    /** The bytes accepted so far; counting stops at a refusal. */
     long size() {
         return size;
     }

@@ -3,9 +3,12 @@ package dev.switchboard.attachment.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -69,21 +72,23 @@ class FileChecksTest {
     void theSizeLimitHoldsToTheByteWhileStreaming() {
         long limit = 1024 * 1024;
         var exact = new UploadGuard(limit, "1MB", "image.png");
-        stream(PNG, limit).map(exact::accept).blockLast();
-        exact.finish().block();
+        exact.watch(stream(PNG, limit)).blockLast();
         assertThat(exact.size()).isEqualTo(limit);
         assertThat(exact.contentType()).isEqualTo("image/png");
 
         var over = new UploadGuard(limit, "1MB", "image.png");
-        assertThatThrownBy(() -> stream(PNG, limit + 1).map(over::accept).blockLast())
+        assertThatThrownBy(() -> over.watch(stream(PNG, limit + 1)).blockLast())
                 .isInstanceOf(NhnApiException.class).hasMessage("You can only attach files up to 1MB.");
     }
 
     @Test
     void aRenamedExecutableIsRefusedOnceItsFirstBytesArrive() {
         var guard = new UploadGuard(10 * 1024 * 1024, "10MB", "cat.png");
-        assertThatThrownBy(() -> stream(EXE, 1024 * 1024).map(guard::accept).blockLast())
+        List<ByteBuffer> handedOn = new ArrayList<>();
+        assertThatThrownBy(() -> guard.watch(stream(EXE, 1024 * 1024)).doOnNext(handedOn::add).blockLast())
                 .isInstanceOf(NhnApiException.class).hasMessage("This file format cannot be attached.");
+        // nothing reaches storage, and the rest of the file is read without being counted or copied
+        assertThat(handedOn).isEmpty();
         assertThat(guard.size()).isLessThan(1024 * 1024);
     }
 
