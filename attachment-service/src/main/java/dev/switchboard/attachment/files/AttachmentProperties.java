@@ -15,7 +15,10 @@ import jakarta.validation.constraints.Size;
  * Limits and timings of stored files.
  *
  * @param maxSize           the largest file accepted, enforced while the upload streams
- * @param unreferencedTtl   how long an upload waits for a ticket to reference it before it is removed
+ * @param unreferencedTtl   how long an upload waits for a ticket to reference it before it is retired: no longer
+ *                          served or offered, its bytes kept
+ * @param purgeRetention    how long a retired upload keeps its bytes: a ticket's reference arriving within it (a
+ *                          delayed or replayed ticket event) restores the file; only after it are the bytes removed
  * @param sweepInterval     how often each instance looks for expired uploads
  * @param claimTimeout      after this, an expiry claimed by an instance that died is taken over
  * @param linkTtl           how long a download link stays valid
@@ -25,6 +28,7 @@ import jakarta.validation.constraints.Size;
 @ConfigurationProperties("switchboard.attachment")
 record AttachmentProperties(@DefaultValue("10MB") @NotNull DataSize maxSize,
                             @DefaultValue("24h") @NotNull Duration unreferencedTtl,
+                            @DefaultValue("30d") @NotNull Duration purgeRetention,
                             @DefaultValue("1m") @NotNull Duration sweepInterval,
                             @DefaultValue("5m") @NotNull Duration claimTimeout,
                             @DefaultValue("15m") @NotNull Duration linkTtl,
@@ -32,6 +36,7 @@ record AttachmentProperties(@DefaultValue("10MB") @NotNull DataSize maxSize,
 
     @Override
     public String toString() {
-        return "AttachmentProperties[maxSize=" + maxSize + ", unreferencedTtl=" + unreferencedTtl + ", linkKey=********]";
+        return "AttachmentProperties[maxSize=" + maxSize + ", unreferencedTtl=" + unreferencedTtl
+                + ", purgeRetention=" + purgeRetention + ", linkKey=********]";
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.attachment.files;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,15 +42,23 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Stores uploads in GridFS as they stream, serves them back, deletes them, and removes uploads that no
- * ticket referenced in time. The metadata document and its event are written in one insert after the bytes
- * are stored; a failed upload leaves no bytes behind.
+ * Stores uploads in GridFS as they stream, serves them back, deletes them, and retires, then purges, uploads
+ * that no ticket referenced in time. The metadata document and its event are written in one insert after the
+ * bytes are stored; a failed upload leaves no bytes behind.
+ * <p>
+ * Attachment-service learns of a reference only from the ticket's event, which may come late (a stopped
+ * consumer, an outage, a dead-lettered event replayed later). So expiry never removes bytes at once: an expired
+ * upload is retired (announced as expired, neither served nor offered, bytes kept), a reference arriving later
+ * restores it, and only a file still unreferenced after the purge retention loses its bytes.
  */
 @Service
 class Attachments implements InitializingBean {
 
     private static final Logger log = LoggerFactory.getLogger(Attachments.class);
+    /** The reason {@code AttachmentDeleted} gives for an upload no ticket referenced in time. */
+    private static final String EXPIRED = "expired";
     private static final int DOWNLOAD_BUFFER = 64 * 1024;
+    private static final int SWEEP_BATCH = 100;
 
     /** A stored file's metadata as the vendor shows it. */
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, long size,
@@ -125,43 +134,89 @@ class Attachments implements InitializingBean {
     Mono<Void> delete(String serviceId, String attachmentId, String correlationId) {
         var claim = Query.query(Criteria.where("_id").is(attachmentId).and("serviceId").is(serviceId)
                 .and("state").is(Attachment.STORED));
-        return mongo.findAndModify(claim, claimUpdate(), FindAndModifyOptions.options().returnNew(true), Attachment.class)
+        return mongo.findAndModify(claim, claimUpdate().set("removal", Attachment.REMOVED_BY_API),
+                        FindAndModifyOptions.options().returnNew(true), Attachment.class)
                 .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No attachment " + attachmentId)))
-                .flatMap(claimed -> remove(claimed, "deleted", correlationId));
+                .flatMap(claimed -> remove(claimed, correlationId));
     }
 
-    /** A ticket references these files: they no longer expire. Repeating it changes nothing. */
+    /**
+     * A ticket references these files: they no longer expire, and a retired one (its reference came late) is
+     * stored again with its bytes. The first ticket to reference a file keeps it; repeating it changes nothing.
+     */
     Mono<Void> referenced(String serviceId, List<String> attachmentIds, String ticketId) {
         if (attachmentIds.isEmpty()) {
             return Mono.empty();
         }
-        return mongo.updateMulti(Query.query(Criteria.where("_id").in(attachmentIds).and("serviceId").is(serviceId)
-                                .and("state").is(Attachment.STORED).and("ticketId").isNull()),
-                        new Update().set("ticketId", ticketId).unset("expiresAt"), Attachment.class)
+        // only to say so in the log: a restore means a ticket event came later than the upload TTL
+        Mono<Void> reportRestores = mongo.find(Query.query(unreferenced(serviceId, attachmentIds)
+                        .and("state").is(Attachment.RETIRED)), Attachment.class)
+                .doOnNext(retired -> log.warn("Attachment {} of {} restored: ticket {} referenced it {} after it was retired",
+                        retired.attachmentId(), serviceId, ticketId, Duration.between(retired.retiredAt(), clock.instant())))
+                .then();
+        return reportRestores.then(mongo.updateMulti(Query.query(unreferenced(serviceId, attachmentIds)
+                                .and("state").in(Attachment.STORED, Attachment.RETIRED)),
+                        new Update().set("ticketId", ticketId).set("state", Attachment.STORED).unset("expiresAt")
+                                .unset("retiredAt"),
+                        Attachment.class))
                 .then();
     }
 
+    private static Criteria unreferenced(String serviceId, List<String> attachmentIds) {
+        return Criteria.where("_id").in(attachmentIds).and("serviceId").is(serviceId).and("ticketId").isNull();
+    }
+
     /**
-     * One expiry sweep: uploads past their time without a ticket, and expiries whose instance died, are claimed
-     * one by one with a conditional update, so any number of instances may sweep at once.
+     * One expiry sweep. Uploads past their time without a ticket are retired; retired files still without a ticket
+     * after the purge retention, and removals whose instance died, are claimed and lose their bytes. Every step is
+     * a conditional update, so any number of instances may sweep at once. Answers how many files changed.
      */
     Mono<Long> expire() {
         var now = clock.instant();
+        return retire(now).concatWith(purge(now)).reduce(0L, Long::sum);
+    }
+
+    /** Retiring keeps the bytes, so it needs no claim: one conditional update moves the file and adds its event. */
+    private Mono<Long> retire(Instant now) {
+        var due = Criteria.where("state").is(Attachment.STORED).and("ticketId").isNull().and("expiresAt").lt(now);
+        return mongo.find(Query.query(due).limit(SWEEP_BATCH), Attachment.class)
+                .concatMap(candidate -> {
+                    var event = AttachmentDeleted.newBuilder().setMetadata(metadata.create(candidate.serviceId(), null))
+                            .setAttachmentId(candidate.attachmentId()).setReason(EXPIRED).build();
+                    return mongo.updateFirst(Query.query(Criteria.where("_id").is(candidate.attachmentId())
+                                            .and("state").is(Attachment.STORED).and("ticketId").isNull()),
+                                    new Update().set("state", Attachment.RETIRED).set("retiredAt", now)
+                                            .push("pendingEvents", outbox.pending(candidate.attachmentId(), event)),
+                                    Attachment.class)
+                            .filter(result -> result.getModifiedCount() > 0)
+                            .flatMap(retired -> relay.relay(Attachment.COLLECTION, candidate.attachmentId())
+                                    .doOnSuccess(done -> log.info("Attachment {} of {} retired: no ticket referenced it",
+                                            candidate.attachmentId(), candidate.serviceId()))
+                                    .thenReturn(1L));
+                })
+                .reduce(0L, Long::sum);
+    }
+
+    private Mono<Long> purge(Instant now) {
         var due = new Criteria().orOperator(
-                Criteria.where("state").is(Attachment.STORED).and("ticketId").isNull().and("expiresAt").lt(now),
+                Criteria.where("state").is(Attachment.RETIRED).and("ticketId").isNull()
+                        .and("retiredAt").lt(now.minus(properties.purgeRetention())),
                 Criteria.where("state").is(Attachment.EXPIRING).and("claimedAt").lt(now.minus(properties.claimTimeout())));
-        return mongo.find(Query.query(due).limit(100), Attachment.class)
+        return mongo.find(Query.query(due).limit(SWEEP_BATCH), Attachment.class)
                 .concatMap(candidate -> {
                     var claim = Query.query(Criteria.where("_id").is(candidate.attachmentId())
                             .and("state").is(candidate.state()).and("claimedAt").is(candidate.claimedAt()));
-                    if (Attachment.STORED.equals(candidate.state())) {
+                    var update = claimUpdate();
+                    if (Attachment.RETIRED.equals(candidate.state())) {
+                        // a late reference restores the file up to the moment it is claimed, not after
                         claim.addCriteria(Criteria.where("ticketId").isNull());
+                        update.set("removal", Attachment.PURGED);
                     }
-                    return mongo.findAndModify(claim, claimUpdate(), FindAndModifyOptions.options().returnNew(true),
+                    return mongo.findAndModify(claim, update, FindAndModifyOptions.options().returnNew(true),
                                     Attachment.class)
-                            .flatMap(claimed -> remove(claimed, "expired", null).thenReturn(1L));
+                            .flatMap(claimed -> remove(claimed, null).thenReturn(1L));
                 })
-                .count();
+                .reduce(0L, Long::sum);
     }
 
     @Override
@@ -169,6 +224,8 @@ class Attachments implements InitializingBean {
         var indexes = mongo.indexOps(Attachment.class);
         Mono.when(indexes.createIndex(new Index().on("state", Sort.Direction.ASC).on("expiresAt", Sort.Direction.ASC)
                                 .named("state_expires")),
+                        indexes.createIndex(new Index().on("state", Sort.Direction.ASC).on("retiredAt", Sort.Direction.ASC)
+                                .named("state_retired")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC)
                                 .named("tenant_created")),
                         // GridFS's own indexes, so the first upload does not have to check and create them
@@ -192,19 +249,26 @@ class Attachments implements InitializingBean {
         return new Update().set("state", Attachment.EXPIRING).set("claimedAt", clock.instant());
     }
 
-    /** Removes the bytes of a claimed file, then turns its document into a tombstone carrying the event. */
-    private Mono<Void> remove(Attachment claimed, String reason, String correlationId) {
-        var event = AttachmentDeleted.newBuilder().setMetadata(metadata.create(claimed.serviceId(), correlationId))
-                .setAttachmentId(claimed.attachmentId()).setReason(reason).build();
+    /**
+     * Removes the bytes of a claimed file, then turns its document into a tombstone. A deletion through the API
+     * carries its event; a purge does not, its retirement was the announcement. A claim without a reason was
+     * made by a sweep before retirement existed, which announced nothing yet.
+     */
+    private Mono<Void> remove(Attachment claimed, String correlationId) {
+        String removal = claimed.removal() == null ? EXPIRED : claimed.removal();
+        var tombstone = new Update().set("state", Attachment.DELETED).unset("expiresAt").unset("retiredAt")
+                .unset("claimedAt");
+        if (!Attachment.PURGED.equals(removal)) {
+            var event = AttachmentDeleted.newBuilder().setMetadata(metadata.create(claimed.serviceId(), correlationId))
+                    .setAttachmentId(claimed.attachmentId()).setReason(removal).build();
+            tombstone.push("pendingEvents", outbox.pending(claimed.attachmentId(), event));
+        }
         return deleteFile(claimed.fileId())
                 .then(mongo.updateFirst(Query.query(Criteria.where("_id").is(claimed.attachmentId())
-                                .and("state").is(Attachment.EXPIRING)),
-                        new Update().set("state", Attachment.DELETED).unset("expiresAt").unset("claimedAt")
-                                .push("pendingEvents", outbox.pending(claimed.attachmentId(), event)),
-                        Attachment.class))
+                        .and("state").is(Attachment.EXPIRING)), tombstone, Attachment.class))
                 .then(relay.relay(Attachment.COLLECTION, claimed.attachmentId()))
                 .doOnSuccess(done -> log.info("Attachment {} of {} removed: {}", claimed.attachmentId(),
-                        claimed.serviceId(), reason));
+                        claimed.serviceId(), removal));
     }
 
     private Mono<Void> deleteFile(ObjectId fileId) {
@@ -223,7 +287,7 @@ class Attachments implements InitializingBean {
                 .setAttachmentId(attachmentId).setFileName(name).setContentType(guard.contentType())
                 .setSize(guard.size()).setCreatedAt(now).setExpiresAt(expiresAt).build();
         return new Attachment(attachmentId, serviceId, name, guard.contentType(), guard.size(), fileId,
-                Attachment.STORED, null, now, expiresAt, null, List.of(outbox.pending(attachmentId, event)));
+                Attachment.STORED, null, now, expiresAt, null, null, null, List.of(outbox.pending(attachmentId, event)));
     }
 
     /** Refuses without storing, reading and releasing (once, here) what the client still sends. */

@@ -12,7 +12,7 @@ import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.platform.events.EventSerde;
 
-/** Adapter from the ticket topic: files a ticket or reply references stop expiring. */
+/** Adapter from the ticket topic: files a ticket or reply references stop expiring, or are restored if retired. */
 @Component
 class TicketEventsListener {
 

@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 final class Storage implements AutoCloseable {
 
     static final Duration TTL = Duration.ofHours(24);
+    static final Duration PURGE_RETENTION = Duration.ofDays(30);
 
     final MongoServer server = new MongoServer(new MemoryBackend());
     final MongoClient client;
@@ -40,8 +41,8 @@ final class Storage implements AutoCloseable {
         mongo = new ReactiveMongoTemplate(client, "attachments-test");
         OutboxRelay relay = mock();
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
-        var properties = new AttachmentProperties(maxSize, TTL, Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofMinutes(15), "k".repeat(32));
+        var properties = new AttachmentProperties(maxSize, TTL, PURGE_RETENTION, Duration.ofMinutes(1),
+                Duration.ofMinutes(5), Duration.ofMinutes(15), "k".repeat(32));
         attachments = new Attachments(mongo, properties, new EventMetadataFactory("attachment-service", clock),
                 new Outbox(new EventSerde()), relay, clock);
         controller = new AttachmentController(attachments, new DownloadLinks(properties));
