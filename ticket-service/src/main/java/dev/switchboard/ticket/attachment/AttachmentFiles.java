@@ -22,13 +22,15 @@ import reactor.util.retry.Retry;
 
 /**
  * The tenant's stored files as attachment events announced them: tickets may reference only these, and show
- * their names, types and sizes. A file about to expire is not offered, so a ticket never points at a file the
- * expiry is removing.
+ * their names, types and sizes. A file about to expire, or retired by the expiry, is not offered. A reference this
+ * service made is final for it: attachment-service restores a file whose reference reaches it late.
  */
 @Service
 public class AttachmentFiles {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    /** The reason attachment-service gives when it retires an upload no ticket referenced in time. */
+    private static final String EXPIRED = "expired";
 
     private final ReactiveMongoTemplate mongo;
     private final AttachmentSettings settings;
@@ -53,8 +55,8 @@ public class AttachmentFiles {
                 .onErrorResume(error -> Exceptions.isRetryExhausted(error) && error.getCause() instanceof Incomplete,
                         error -> Mono.just(((Incomplete) error.getCause()).found))
                 .map(found -> found.entrySet().stream()
-                        .filter(e -> e.getValue().expiresAt() == null
-                                || e.getValue().expiresAt().isAfter(clock.instant().plus(settings.expiryMargin())))
+                        .filter(e -> !e.getValue().retired() && (e.getValue().expiresAt() == null
+                                || e.getValue().expiresAt().isAfter(clock.instant().plus(settings.expiryMargin()))))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
@@ -73,24 +75,41 @@ public class AttachmentFiles {
         var update = new Update().setOnInsert("serviceId", event.getMetadata().getServiceId())
                 .setOnInsert("fileName", event.getFileName()).setOnInsert("contentType", event.getContentType())
                 .setOnInsert("size", event.getSize()).setOnInsert("createdAt", event.getCreatedAt())
-                .setOnInsert("expiresAt", event.getExpiresAt()).setOnInsert("deleted", false);
+                .setOnInsert("expiresAt", event.getExpiresAt()).setOnInsert("retired", false).setOnInsert("deleted", false);
         return mongo.upsert(Query.query(Criteria.where("_id").is(event.getAttachmentId())), update, AttachmentFile.class)
                 .then();
     }
 
+    /**
+     * Deleted through the API: gone. Expired: retired, unless a ticket here already references it (its expiry is
+     * cleared), since that ticket's event restores it in attachment-service. Repeating either changes nothing.
+     */
     Mono<Void> deleted(AttachmentDeleted event) {
-        return mongo.upsert(Query.query(Criteria.where("_id").is(event.getAttachmentId())),
-                new Update().set("deleted", true).setOnInsert("serviceId", event.getMetadata().getServiceId()),
-                AttachmentFile.class).then();
+        String attachmentId = event.getAttachmentId();
+        var gone = new Update().set("deleted", true).setOnInsert("serviceId", event.getMetadata().getServiceId());
+        if (!EXPIRED.contentEquals(event.getReason())) {
+            return mongo.upsert(Query.query(Criteria.where("_id").is(attachmentId)), gone, AttachmentFile.class).then();
+        }
+        return mongo.updateFirst(Query.query(Criteria.where("_id").is(attachmentId).and("expiresAt").ne(null)),
+                        new Update().set("retired", true), AttachmentFile.class)
+                // never announced here (its upload event lost): keep it out of every ticket, as before
+                .filter(result -> result.getMatchedCount() == 0)
+                .flatMap(unmatched -> mongo.upsert(Query.query(Criteria.where("_id").is(attachmentId)),
+                        new Update().setOnInsert("deleted", true).setOnInsert("serviceId", event.getMetadata().getServiceId()),
+                        AttachmentFile.class))
+                .then();
     }
 
-    /** Referenced files no longer expire (attachment-service clears their expiry on the same ticket event). */
+    /**
+     * Referenced files no longer expire (attachment-service clears their expiry on the same ticket event), and one
+     * retired meanwhile is usable again, as that event restores it there.
+     */
     public Mono<Void> referenced(String serviceId, Collection<String> ids) {
         if (ids.isEmpty()) {
             return Mono.empty();
         }
         return mongo.updateMulti(Query.query(Criteria.where("_id").in(ids).and("serviceId").is(serviceId)),
-                new Update().unset("expiresAt"), AttachmentFile.class).then();
+                new Update().unset("expiresAt").set("retired", false), AttachmentFile.class).then();
     }
 
     private static final class Incomplete extends RuntimeException {
