@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -41,7 +40,6 @@ import reactor.util.retry.Retry;
 public class Categories {
 
     static final int MAX_CATEGORIES = 2000;
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
 
     /** Whether tickets use a category; the ticket feature answers, so a used category is never deleted. */
     public interface Usage {
@@ -227,7 +225,7 @@ public class Categories {
             return languages;
         }
         given.forEach((code, name) -> {
-            if (code == null || !LANGUAGE.matcher(code).matches()) {
+            if (!LanguageCode.valid(code)) {
                 throw NhnApiException.badRequest("Invalid language code '" + code + "': use ISO 639 codes such as en or ko");
             }
             if (name == null || name.isBlank() || name.length() > 100) {

@@ -16,6 +16,9 @@ public record FieldDefinition(long fieldId, String code, String type, boolean sy
                               String description, String placeholder, int length, boolean required, boolean encrypt,
                               boolean holdingText, List<String> options, Map<String, Translation> languages) {
 
+    /** The form of a field's code, which tickets name their user fields by. */
+    public static final String CODE = "[A-Za-z][A-Za-z0-9_]{0,49}";
+
     /** The same field in another language; options in the same order as the default ones. */
     public record Translation(String title, String description, String placeholder, List<String> options) {
     }

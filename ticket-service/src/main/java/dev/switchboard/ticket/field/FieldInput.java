@@ -74,6 +74,11 @@ public final class FieldInput {
         };
     }
 
+    /** The form of an upload's id; anything else cannot name one, whatever its length. */
+    public static boolean isAttachmentId(String id) {
+        return id != null && ATTACHMENT_ID.matcher(id).matches();
+    }
+
     private static boolean empty(Object raw) {
         return raw == null || raw instanceof String s && s.isBlank() || raw instanceof Collection<?> c && c.isEmpty();
     }

@@ -22,7 +22,7 @@ final class FieldRequests {
 
     /** Defines a custom field; {@code fieldId} may be given to import a form with its ids. */
     record CreateFieldRequest(@Positive Long fieldId,
-                              @NotBlank @Pattern(regexp = "[A-Za-z][A-Za-z0-9_]{0,49}") String code,
+                              @NotBlank @Pattern(regexp = FieldDefinition.CODE) String code,
                               @NotBlank String type,
                               @NotBlank @Size(max = 100) String title,
                               @Size(max = 2000) String description,

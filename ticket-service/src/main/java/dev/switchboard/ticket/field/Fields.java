@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -23,6 +22,7 @@ import org.springframework.stereotype.Service;
 
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.ticket.category.Categories;
+import dev.switchboard.ticket.category.LanguageCode;
 import dev.switchboard.ticket.category.Lineages;
 import dev.switchboard.ticket.field.FieldDefinition.Translation;
 import dev.switchboard.ticket.field.FieldRequests.CreateFieldRequest;
@@ -48,7 +48,6 @@ public class Fields {
     /** System fields with a configurable length, and the ticket's hard limit for each. */
     private static final Map<String, Integer> SYSTEM_LIMITS = Map.of("mail", 254, "subject", 255,
             "content", FieldInput.MAX_TEXT, "name", 100, "phone", 30, "typeOne", 200, "typeTwo", 200);
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
 
     private final ReactiveMongoTemplate mongo;
     private final Categories categories;
@@ -275,7 +274,7 @@ public class Fields {
             return languages;
         }
         given.forEach((code, body) -> {
-            if (code == null || !LANGUAGE.matcher(code).matches() || body == null) {
+            if (!LanguageCode.valid(code) || body == null) {
                 throw NhnApiException.badRequest("Invalid language code '" + code + "': use ISO 639 codes such as en or ko");
             }
             int expected = options == null ? 0 : options.size();

@@ -138,22 +138,16 @@ class TicketLifecycle {
         if (attachments == null || attachments.isEmpty()) {
             return Mono.just(List.of());
         }
-        if (attachments.size() > TicketValidator.MAX_ATTACHMENTS) {
-            return Mono.error(invalidFiles(List.of(fileFailure("length", attachments.size()))));
-        }
-        if (attachments.stream().anyMatch(a -> a == null || a.attachmentId() == null || a.attachmentId().isBlank())) {
-            return Mono.error(invalidFiles(List.of(fileFailure("invalid", ""))));
+        var malformed = TicketValidator.attachmentFailures(attachments);
+        if (!malformed.isEmpty()) {
+            return Mono.error(invalidFiles(malformed));
         }
         List<String> ids = attachments.stream().map(TicketRequests.AttachmentBody::attachmentId).distinct().toList();
         return files.usable(serviceId, ids).flatMap(usable -> {
-            var failures = ids.stream().filter(id -> !usable.containsKey(id)).map(id -> fileFailure("invalid", id))
-                    .toList();
+            var failures = ids.stream().filter(id -> !usable.containsKey(id))
+                    .map(id -> TicketValidator.fileFailure("invalid", id)).toList();
             return failures.isEmpty() ? Mono.just(ids) : Mono.error(invalidFiles(failures));
         });
-    }
-
-    private static TicketRequests.ValidationFailure fileFailure(String validate, Object rejected) {
-        return TicketRequests.ValidationFailure.of("attachment", TicketValidator.ATTACHMENT_FIELD, validate, rejected);
     }
 
     private static NhnApiException invalidFiles(List<TicketRequests.ValidationFailure> failures) {

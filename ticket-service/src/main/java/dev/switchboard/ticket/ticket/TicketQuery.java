@@ -28,6 +28,9 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
                    int pageSize) {
 
     static final int MAX_PAGE_SIZE = 200;
+    /** Ticket ids are 19 characters; a filter far longer cannot match one. */
+    static final int MAX_TICKET_ID = 64;
+    static final int MAX_CATEGORY_FILTER = 100;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static final Set<String> STATUSES = Set.of("new", "open", "closed");
     private static final Set<String> SORTABLE = Set.of("updatedDt", "createdDt");
@@ -53,9 +56,12 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
                 }
             }
         }
+        if (categories.size() > MAX_CATEGORY_FILTER) {
+            throw NhnApiException.badRequest("categoryId takes at most " + MAX_CATEGORY_FILTER + " ids");
+        }
         return new TicketQuery(serviceId, date(params.getFirst("startDt"), "startDt"), date(params.getFirst("endDt"), "endDt"),
-                blankToNull(params.getFirst("ticketId")), text(params.getFirst("subject"), "subject", TicketValidator.MAX_SUBJECT),
-                status, categories, blankToNull(params.getFirst("usercode")),
+                bounded(params.getFirst("ticketId"), "ticketId", MAX_TICKET_ID), text(params.getFirst("subject"), "subject", TicketValidator.MAX_SUBJECT),
+                status, categories, bounded(params.getFirst("usercode"), "usercode", TicketValidator.MAX_USERCODE),
                 text(params.getFirst("username"), "username", 100), text(params.getFirst("email"), "email", 254),
                 sort(params.getFirst("sort")), page, pageSize);
     }
@@ -147,7 +153,14 @@ record TicketQuery(String serviceId, Instant start, Instant end, String ticketId
         return value.strip();
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
+    /** Like {@link #text} but kept as given: ids match exactly. */
+    private static String bounded(String value, String name, int max) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw NhnApiException.badRequest(name + " must be at most " + max + " characters");
+        }
+        return value;
     }
 }

@@ -30,6 +30,7 @@ import dev.switchboard.ticket.attachment.AttachmentFile;
 import dev.switchboard.ticket.attachment.AttachmentFiles;
 import dev.switchboard.ticket.category.Categories;
 import dev.switchboard.ticket.category.Lineages;
+import dev.switchboard.ticket.field.FieldInput;
 import dev.switchboard.ticket.field.Fields;
 import dev.switchboard.ticket.ticket.TicketRequests.AttachmentView;
 import dev.switchboard.ticket.ticket.TicketRequests.CreateTicketRequest;
@@ -105,7 +106,8 @@ class TicketService implements InitializingBean {
         Map<String, Owner> owners = new LinkedHashMap<>();
         var attachments = request.attachments();
         if (attachments != null && attachments.size() <= TicketValidator.MAX_ATTACHMENTS) {
-            attachments.stream().filter(a -> a != null && a.attachmentId() != null && !a.attachmentId().isBlank())
+            // ids that cannot name an upload are the validator's failures, not looked up
+            attachments.stream().filter(a -> a != null && FieldInput.isAttachmentId(a.attachmentId()))
                     .forEach(a -> owners.putIfAbsent(a.attachmentId(), new Owner("attachment", TicketValidator.ATTACHMENT_FIELD)));
         }
         for (Ticket.UserField field : userFields) {

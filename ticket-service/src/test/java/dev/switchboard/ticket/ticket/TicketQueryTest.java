@@ -43,6 +43,13 @@ class TicketQueryTest {
         assertThatThrownBy(() -> query("username", "n".repeat(101))).isInstanceOf(NhnApiException.class)
                 .hasMessageContaining("username");
         assertThat(query("subject", "   ").containsKey("subject")).isFalse();
+        assertThatThrownBy(() -> query("usercode", "u".repeat(101))).isInstanceOf(NhnApiException.class)
+                .hasMessageContaining("usercode");
+        assertThatThrownBy(() -> query("ticketId", "T".repeat(65))).isInstanceOf(NhnApiException.class)
+                .hasMessageContaining("ticketId");
+        assertThatThrownBy(() -> query("categoryId", String.join(",", java.util.Collections.nCopies(101, "7"))))
+                .isInstanceOf(NhnApiException.class).hasMessageContaining("categoryId");
+        assertThat(query("usercode", "u".repeat(100)).get("endUser.usercode")).isEqualTo("u".repeat(100));
     }
 
     private static Document query(String name, String value) {

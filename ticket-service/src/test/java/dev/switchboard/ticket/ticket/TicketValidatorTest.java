@@ -191,6 +191,75 @@ class TicketValidatorTest {
     }
 
     @Test
+    void usercodeIsBoundedAndOneLine() {
+        assertThat(failures(request("s", "c", endUser("u".repeat(100), "A"), null, null))).isEmpty();
+        var tooLong = failures(request("s", "c", endUser("u".repeat(100_000), "A"), null, null));
+        assertThat(tooLong).extracting(ValidationFailure::key).containsExactly("validate.ticket.usercode.length");
+        assertThat(tooLong.getFirst().field()).isEmpty();
+        assertThat(keys(request("s", "c", endUser("u1\r\nBcc: x@example.com", "A"), null, null)))
+                .containsExactly("validate.ticket.usercode.invalid");
+    }
+
+    @Test
+    void languageIsALanguageCode() {
+        for (String language : List.of("ko", "en", "zh-CN", "fil")) {
+            assertThat(failures(withLanguage(language))).as(language).isEmpty();
+        }
+        for (String language : List.of("x".repeat(100_000), "KO", "ko_KR", "k", "ko\r\n", "en-", "../ko")) {
+            assertThat(keys(withLanguage(language))).as(language).containsExactly("validate.ticket.language.invalid");
+        }
+    }
+
+    @Test
+    void subjectAndNameWithALineBreakAreRefusedNotRepaired() {
+        // both reach mail headers: the acknowledgement's subject, the recipient's display name
+        var failures = failures(request("Refund\r\nBcc: victim@example.com", "c",
+                endUser("u1", "Kim\nBcc: victim@example.com"), null, null));
+        assertThat(failures).extracting(ValidationFailure::objectName, ValidationFailure::field, ValidationFailure::validate)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("subject", "5", "invalid"),
+                        org.assertj.core.groups.Tuple.tuple("name", "2", "invalid"));
+        for (String subject : List.of("a\rb", "a\nb", "a\u0000b", "a\tb", "a\u2028b", "a\u0085b")) {
+            assertThat(keys(request(subject, "c", customer(), null, null))).as(subject)
+                    .containsExactly("validate.ticket.subject.invalid");
+        }
+        // the content is many lines by nature
+        assertThat(failures(request("s", "line one\r\nline two", customer(), null, null))).isEmpty();
+    }
+
+    @Test
+    void attachmentIdsMustHaveTheFormOfAnUploadsId() {
+        var failures = failures(request("s", "c", customer(),
+                List.of(new AttachmentBody("8f0dc5854d2446b6aa2e6e41a0a2f55c"), new AttachmentBody("a".repeat(100_000)),
+                        new AttachmentBody("../etc/passwd")), null));
+        assertThat(failures).extracting(ValidationFailure::key).containsExactly("validate.ticket.attachment.invalid",
+                "validate.ticket.attachment.invalid");
+        assertThat(failures).extracting(ValidationFailure::field).containsOnly("9");
+        // replies check their files by the same rule
+        assertThat(TicketValidator.attachmentFailures(List.of(new AttachmentBody("x".repeat(65)))))
+                .extracting(ValidationFailure::key).containsExactly("validate.ticket.attachment.invalid");
+        assertThat(TicketValidator.attachmentFailures(Collections.nCopies(6, new AttachmentBody("a"))))
+                .extracting(ValidationFailure::key).containsExactly("validate.ticket.attachment.length");
+        assertThat(TicketValidator.attachmentFailures(List.of(new AttachmentBody("a"), new AttachmentBody("b")))).isEmpty();
+    }
+
+    @Test
+    void anUnknownUserFieldCodeThatCannotBeACodeIsNotEchoed() {
+        var fields = new ArrayList<>(seedUserFields());
+        fields.add(new UserFieldBody("c".repeat(100_000), "x"));
+        var failures = failures(withFields("s", "c", customer(), null, null, fields));
+        assertThat(failures).extracting(ValidationFailure::key).containsExactly("validate.ticket.userFields.invalid");
+        assertThat(failures.getFirst().rejectValue()).isEqualTo("");
+    }
+
+    static EndUserBody endUser(String usercode, String name) {
+        return new EndUserBody(usercode, "a@example.com", name, null);
+    }
+
+    static CreateTicketRequest withLanguage(String language) {
+        return new CreateTicketRequest(2542L, "s", "c", customer(), null, null, null, language, null, seedUserFields());
+    }
+
+    @Test
     void ticketIdsHaveTheVendorForm() {
         assertThat(TicketIds.next(Clock.systemUTC())).matches("T\\d{13}[A-Za-z]{5}");
     }
