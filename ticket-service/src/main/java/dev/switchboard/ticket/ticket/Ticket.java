@@ -8,12 +8,15 @@ import org.springframework.data.mongodb.core.mapping.Document;
 
 import dev.switchboard.platform.outbox.PendingEvent;
 
-/** A customer inquiry and its state; every change carries its events in {@code pendingEvents}. */
+/**
+ * A customer inquiry and its state; every change carries its events in {@code pendingEvents}. {@code idempotency}
+ * is the tenant and the {@code Idempotency-Key} it was created with (see {@link IdempotencyKeys}), absent without.
+ */
 @Document(Ticket.COLLECTION)
 record Ticket(@Id String ticketId, String serviceId, Long categoryId, String subject, String content, String status,
               EndUser endUser, List<AttachmentRef> attachments, String typeOne, String typeTwo, String language,
               String source, List<UserField> userFields, List<Reply> replies, Instant createdAt,
-              Instant updatedAt, List<PendingEvent> pendingEvents) {
+              Instant updatedAt, List<PendingEvent> pendingEvents, String idempotency) {
 
     static final String COLLECTION = "tickets";
 

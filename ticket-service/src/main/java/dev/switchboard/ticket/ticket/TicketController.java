@@ -80,9 +80,12 @@ class TicketController {
         return tickets.find(serviceId, ticketId).map(NhnResponse::content);
     }
 
+    /** With an {@code Idempotency-Key}, a repeated request answers with the ticket the first one made. */
     @PostMapping("/{serviceId}/openapi/v1/ticket.json")
     Mono<NhnResponse> create(@PathVariable String serviceId, @RequestBody CreateTicketRequest request,
+                             @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey,
                              @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        return tickets.create(serviceId, request, correlationId).map(NhnResponse::content);
+        return Mono.defer(() -> tickets.create(serviceId, request, IdempotencyKeys.check(idempotencyKey), correlationId))
+                .map(NhnResponse::content);
     }
 }

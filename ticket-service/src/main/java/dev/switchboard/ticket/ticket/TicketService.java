@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,7 +40,10 @@ import dev.switchboard.ticket.ticket.TicketRequests.ValidationFailure;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-/** Creates tickets; the ticket and its {@code TicketCreated} are written in one document insert. */
+/**
+ * Creates tickets; the ticket and its {@code TicketCreated} are written in one document insert. A creation with an
+ * {@code Idempotency-Key} happens once per tenant and key: a repeat answers with the first ticket.
+ */
 @Service
 class TicketService implements InitializingBean {
 
@@ -70,7 +74,19 @@ class TicketService implements InitializingBean {
         this.personal = personal;
     }
 
-    Mono<TicketView> create(String serviceId, CreateTicketRequest request, String correlationId) {
+    /** {@code idempotencyKey} as checked by {@link IdempotencyKeys#check}, or null. */
+    Mono<TicketView> create(String serviceId, CreateTicketRequest request, String idempotencyKey, String correlationId) {
+        String idempotency = IdempotencyKeys.scoped(serviceId, idempotencyKey);
+        if (idempotency == null) {
+            return createNew(serviceId, request, null, correlationId);
+        }
+        // before validating: the files the first request named may have changed since, its ticket has not
+        return createdWith(serviceId, idempotency).flatMap(this::repeat)
+                .switchIfEmpty(Mono.defer(() -> createNew(serviceId, request, idempotency, correlationId)));
+    }
+
+    private Mono<TicketView> createNew(String serviceId, CreateTicketRequest request, String idempotency,
+                                       String correlationId) {
         return fields.form(serviceId, request.categoryId(), request.language()).flatMap(form -> {
             var outcome = validator.validate(request, form);
             Map<String, Owner> wanted = attachmentOwners(request, outcome.userFields());
@@ -86,16 +102,52 @@ class TicketService implements InitializingBean {
                     return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
                 }
                 boolean nameSealed = form.system("name").encrypt();
-                return Mono.fromSupplier(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed,
-                                wanted.keySet(), correlationId))
-                        .flatMap(mongo::insert)
-                        // a colliding random id is retried with a fresh one
-                        .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance))
-                        .flatMap(saved -> relay.relay(Ticket.COLLECTION, saved.ticketId())
-                                .then(files.referenced(serviceId, wanted.keySet())).thenReturn(saved))
-                        .map(saved -> view(saved, form.categoryName(), form.categoryFullName(), usable, false).asCreated());
+                return store(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed, wanted.keySet(),
+                                idempotency, correlationId), serviceId, idempotency)
+                        .flatMap(stored -> !stored.created() ? repeat(stored.ticket())
+                                : relay.relay(Ticket.COLLECTION, stored.ticket().ticketId())
+                                        .then(files.referenced(serviceId, wanted.keySet()))
+                                        .thenReturn(view(stored.ticket(), form.categoryName(), form.categoryFullName(),
+                                                usable, false).asCreated()));
             });
         });
+    }
+
+    /** A ticket as stored: the new one, or ({@code created} false) the one an earlier request with the key made. */
+    record Stored(Ticket ticket, boolean created) {
+    }
+
+    /**
+     * Inserts a new ticket. A colliding random id is retried with a fresh one; a key another request stored a
+     * ticket with in the meantime (the unique index decides the race) answers with that ticket.
+     */
+    Mono<Stored> store(Supplier<Ticket> fresh, String serviceId, String idempotency) {
+        return Mono.fromSupplier(fresh).flatMap(mongo::insert).map(saved -> new Stored(saved, true))
+                .onErrorResume(DuplicateKeyException.class, e -> idempotency == null ? Mono.error(e)
+                        : createdWith(serviceId, idempotency).map(earlier -> new Stored(earlier, false))
+                                .switchIfEmpty(Mono.error(e)))
+                .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance));
+    }
+
+    private Mono<Ticket> createdWith(String serviceId, String idempotency) {
+        return mongo.findOne(Query.query(Criteria.where("idempotency").is(idempotency).and("serviceId").is(serviceId)),
+                Ticket.class);
+    }
+
+    /**
+     * The create answer again, for a repeated request. What followed the first insert is done again (both are
+     * idempotent), as that request may have failed right after it: publishing the event, keeping the files.
+     */
+    private Mono<TicketView> repeat(Ticket ticket) {
+        List<String> fileIds = Stream.concat(ticket.attachments().stream().map(Ticket.AttachmentRef::attachmentId),
+                        ticket.userFieldsOrEmpty().stream()
+                                .filter(field -> "file".equals(field.type()) && field.value() instanceof List<?>)
+                                .flatMap(field -> ((List<?>) field.value()).stream().map(String::valueOf)))
+                .distinct().toList();
+        return relay.relay(Ticket.COLLECTION, ticket.ticketId())
+                .then(files.referenced(ticket.serviceId(), fileIds))
+                .then(views(ticket.serviceId(), List.of(ticket), false))
+                .map(views -> views.getFirst().asCreated());
     }
 
     /** Which field each referenced file came in: the attachment list or a file-type user field. */
@@ -151,7 +203,10 @@ class TicketService implements InitializingBean {
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC)
                                 .on("endUser.email.hash", Sort.Direction.ASC).named("tenant_email")),
                         indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC)
-                                .on("endUser.username.hash", Sort.Direction.ASC).named("tenant_username")))
+                                .on("endUser.username.hash", Sort.Direction.ASC).named("tenant_username")),
+                        // one ticket per tenant and Idempotency-Key; tickets without a key are not in it
+                        indexes.createIndex(new Index().on("idempotency", Sort.Direction.ASC).unique().sparse()
+                                .named("tenant_idempotency")))
                 .block(Duration.ofSeconds(30));
     }
 
@@ -198,7 +253,7 @@ class TicketService implements InitializingBean {
     }
 
     private Ticket newTicket(String serviceId, CreateTicketRequest request, List<Ticket.UserField> userFields,
-                             boolean nameSealed, Set<String> referencedFiles, String correlationId) {
+                             boolean nameSealed, Set<String> referencedFiles, String idempotency, String correlationId) {
         var now = clock.instant();
         String ticketId = TicketIds.next(clock);
         var endUser = request.endUser();
@@ -224,7 +279,7 @@ class TicketService implements InitializingBean {
         return new Ticket(ticketId, serviceId, request.categoryId(), request.subject(), request.content(), STATUS_NEW,
                 personal.seal(serviceId, ticketId, endUser, nameSealed), attachments, request.typeOne(),
                 request.typeTwo(), request.language(), source, personal.seal(serviceId, ticketId, userFields),
-                List.of(), now, now, List.of(outbox.pending(ticketId, event)));
+                List.of(), now, now, List.of(outbox.pending(ticketId, event)), idempotency);
     }
 
     private TicketView view(Ticket ticket, String categoryName, String categoryFullName,

@@ -80,6 +80,6 @@ class PersonalDataTest {
     static Ticket ticket(String serviceId, String ticketId, Ticket.EndUser endUser, List<Ticket.UserField> fields) {
         Instant now = Instant.now();
         return new Ticket(ticketId, serviceId, null, "s", "c", "new", endUser, List.of(), null, null, null, "web",
-                fields, List.of(), now, now, List.of());
+                fields, List.of(), now, now, List.of(), null);
     }
 }
