@@ -26,13 +26,28 @@ final class TicketRequests {
     record UserFieldBody(String code, Object value) {
     }
 
-    /** One validation failure in the vendor's shape. */
+    /**
+     * One validation failure in the vendor's shape. A refused text is echoed at most {@link #ECHOED} characters
+     * long, so a 100,000-character value does not come back as a 100 KB answer.
+     */
     record ValidationFailure(String objectName, String field, String validate, String key, String message,
                              Object rejectValue) {
 
+        static final int ECHOED = 100;
+
         static ValidationFailure of(String objectName, String field, String validate, Object rejectValue) {
             String key = "validate.ticket." + objectName + "." + validate;
-            return new ValidationFailure(objectName, field, validate, key, key, rejectValue == null ? "" : rejectValue);
+            return new ValidationFailure(objectName, field, validate, key, key, echoed(rejectValue));
+        }
+
+        private static Object echoed(Object value) {
+            if (value == null) {
+                return "";
+            }
+            if (value instanceof CharSequence text && text.length() > ECHOED) {
+                return text.subSequence(0, ECHOED) + "…";
+            }
+            return value;
         }
     }
 
