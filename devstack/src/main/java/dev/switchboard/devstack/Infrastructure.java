@@ -2,6 +2,7 @@ package dev.switchboard.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,14 @@ public final class Infrastructure implements AutoCloseable {
      * @param smtpPort  0 for any free port
      * @param imapPort  0 for any free port
      */
-    public record Options(Path dataDir, int mongoPort, int smtpPort, int imapPort) {
+    public record Options(Path dataDir, int mongoPort, int smtpPort, int imapPort, boolean faultProxies) {
+        public Options(Path dataDir, int mongoPort, int smtpPort, int imapPort) {
+            this(dataDir, mongoPort, smtpPort, imapPort, false);
+        }
+
+        /** Memory only, free ports, and the services reach Mongo and the SMTP relay through {@link FaultProxy}s. */
         public static Options ephemeral() {
-            return new Options(null, 0, 0, 0);
+            return new Options(null, 0, 0, 0, true);
         }
     }
 
@@ -48,9 +54,14 @@ public final class Infrastructure implements AutoCloseable {
     private final int smtpPort;
     private final int imapPort;
 
+    private final FaultProxy mongoProxy;
+    private final FaultProxy smtpProxy;
+
     private Infrastructure(KafkaClusterTestKit kafka, MongoServer mongo, String mongoUri, GreenMail mail, int smtpPort,
-                           int imapPort) {
+                           int imapPort, FaultProxy mongoProxy, FaultProxy smtpProxy) {
         this.kafka = kafka;
+        this.mongoProxy = mongoProxy;
+        this.smtpProxy = smtpProxy;
         this.mongo = mongo;
         this.mongoUri = mongoUri;
         this.mail = mail;
@@ -71,7 +82,15 @@ public final class Infrastructure implements AutoCloseable {
                     new ServerSetup(smtp, HOST, ServerSetup.PROTOCOL_SMTP),
                     new ServerSetup(imap, HOST, ServerSetup.PROTOCOL_IMAP)});
             mail.start();
-            return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoPort, mail, smtp, imap);
+            if (!options.faultProxies()) {
+                return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoPort, mail, smtp, imap, null, null);
+            }
+            FaultProxy mongoProxy = FaultProxy.start("mongo-proxy", freePort(), new InetSocketAddress(HOST, mongoPort));
+            FaultProxy smtpProxy = FaultProxy.start("smtp-proxy", freePort(), new InetSocketAddress(HOST, smtp));
+            // a request during a database outage fails within seconds (then 503), not after the driver's 30 s
+            String timeouts = "/?serverSelectionTimeoutMS=5000&connectTimeoutMS=3000";
+            return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoProxy.port() + timeouts, mail, smtp, imap,
+                    mongoProxy, smtpProxy);
         } catch (RuntimeException e) {
             if (mongo != null) {
                 mongo.shutdownNow();
@@ -139,6 +158,27 @@ public final class Infrastructure implements AutoCloseable {
         return smtpPort;
     }
 
+    /** Where the services send mail: the SMTP server, or its fault proxy where there is one. */
+    public int smtpRelayPort() {
+        return smtpProxy == null ? smtpPort : smtpProxy.port();
+    }
+
+    /** The fault proxy between the services and Mongo (test stacks only). */
+    public FaultProxy mongoProxy() {
+        if (mongoProxy == null) {
+            throw new IllegalStateException("This stack runs without fault proxies");
+        }
+        return mongoProxy;
+    }
+
+    /** The fault proxy between notification-service and the SMTP relay (test stacks only). */
+    public FaultProxy smtpProxy() {
+        if (smtpProxy == null) {
+            throw new IllegalStateException("This stack runs without fault proxies");
+        }
+        return smtpProxy;
+    }
+
     public int imapPort() {
         return imapPort;
     }
@@ -150,6 +190,10 @@ public final class Infrastructure implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mongoProxy != null) {
+            mongoProxy.close();
+            smtpProxy.close();
+        }
         mail.stop();
         mongo.shutdownNow();
         closeQuietly(kafka);

@@ -67,9 +67,11 @@ public final class LocalStack implements AutoCloseable {
     private final String baseUrl;
     private final Options options;
     private final Map<String, Integer> servicePorts;
+    private final Map<String, Integer> managementPorts;
 
     private LocalStack(Infrastructure infra, ServiceProcesses services, String baseUrl, Options options,
-                       Map<String, Integer> servicePorts) {
+                       Map<String, Integer> servicePorts, Map<String, Integer> managementPorts) {
+        this.managementPorts = managementPorts;
         this.infra = infra;
         this.services = services;
         this.baseUrl = baseUrl;
@@ -86,33 +88,36 @@ public final class LocalStack implements AutoCloseable {
             int ticket = Infrastructure.freePort();
             int attachment = Infrastructure.freePort();
             int notification = Infrastructure.freePort();
+            Map<String, Integer> managementPorts = Map.of("account-service", Infrastructure.freePort(),
+                    "ticket-service", Infrastructure.freePort(), "attachment-service", Infrastructure.freePort(),
+                    "notification-service", Infrastructure.freePort(), "gateway", Infrastructure.freePort());
             StackSecrets secrets = options.secrets();
             List<String> common = List.of("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers(),
                     "--spring.mongodb.uri=" + infra.mongoUri());
             Map<String, String> edge = Map.of("SWITCHBOARD_EDGE_SECRET", secrets.edgeSecret());
             services.start(options.servicesDir(), List.of(
                     // the local mail server is GreenMail on loopback, which mailbox checks must be allowed to reach
-                    new ServiceProcesses.Spec("account-service", account, concat(common, List.of(
+                    new ServiceProcesses.Spec("account-service", account, managementPorts.get("account-service"), concat(common, List.of(
                             "--switchboard.account.mail-hosts-allowed=127.0.0.1/32")), merge(edge, Map.of(
                             "SWITCHBOARD_ACCOUNT_OPERATORTOKEN", secrets.operatorToken(),
                             "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
                             "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),
-                    new ServiceProcesses.Spec("ticket-service", ticket,
+                    new ServiceProcesses.Spec("ticket-service", ticket, managementPorts.get("ticket-service"),
                             concat(common, options.settingsOf("ticket-service")), merge(edge, Map.of(
                             "SWITCHBOARD_TICKET_PERSONALDATA_KEYSET", secrets.ticketKeyset(),
                             "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey(),
                             "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET", secrets.contactPublicKeyset()))),
-                    new ServiceProcesses.Spec("attachment-service", attachment,
+                    new ServiceProcesses.Spec("attachment-service", attachment, managementPorts.get("attachment-service"),
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),
-                    new ServiceProcesses.Spec("notification-service", notification, concat(concat(common, List.of(
+                    new ServiceProcesses.Spec("notification-service", notification, managementPorts.get("notification-service"), concat(concat(common, List.of(
                             "--switchboard.notification.relay.host=" + infra.mailHost(),
-                            "--switchboard.notification.relay.port=" + infra.smtpPort(),
+                            "--switchboard.notification.relay.port=" + infra.smtpRelayPort(),
                             "--switchboard.notification.attachments.base-url=http://127.0.0.1:" + attachment)),
                             options.settingsOf("notification-service")),
                             merge(edge, Map.of(
                             "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset()))),
-                    new ServiceProcesses.Spec("gateway", gateway, concat(common, List.of(
+                    new ServiceProcesses.Spec("gateway", gateway, managementPorts.get("gateway"), concat(common, List.of(
                             "--switchboard.gateway.services.account=http://127.0.0.1:" + account,
                             "--switchboard.gateway.services.ticket=http://127.0.0.1:" + ticket,
                             "--switchboard.gateway.services.attachment=http://127.0.0.1:" + attachment,
@@ -121,7 +126,7 @@ public final class LocalStack implements AutoCloseable {
             services.awaitHealthy(Duration.ofSeconds(120));
             var stack = new LocalStack(infra, services, "http://127.0.0.1:" + gateway, options,
                     Map.of("account-service", account, "ticket-service", ticket, "attachment-service", attachment,
-                            "notification-service", notification, "gateway", gateway));
+                            "notification-service", notification, "gateway", gateway), managementPorts);
             stack.ensureDemoTenant();
             return stack;
         } catch (RuntimeException e) {
@@ -255,6 +260,21 @@ public final class LocalStack implements AutoCloseable {
     /** Where a service listens behind the gateway (for tests that try to go around it). */
     public int servicePort(String name) {
         return servicePorts.get(name);
+    }
+
+    /** Where a service serves health and metrics (loopback only, never routed by the gateway). */
+    public int managementPort(String name) {
+        return managementPorts.get(name);
+    }
+
+    /** Kills a service as a crash would (SIGKILL), for fault tests; {@link #restart} brings it back. */
+    public void kill(String service) {
+        services.kill(service);
+    }
+
+    /** Starts a killed service again with the same ports and settings and waits until it is healthy. */
+    public void restart(String service) {
+        services.restart(service, Duration.ofMinutes(3));
     }
 
     public Infrastructure infrastructure() {

@@ -38,11 +38,21 @@ public final class NhnClient {
     }
 
     public HttpResponse<String> send(String method, String pathAndQuery, String body, long timestamp) {
+        return send(method, pathAndQuery, body, timestamp, Map.of());
+    }
+
+    /** A signed request with extra headers (the signature does not cover headers), such as {@code Idempotency-Key}. */
+    public HttpResponse<String> send(String method, String pathAndQuery, String body, Map<String, String> headers) {
+        return send(method, pathAndQuery, body, System.currentTimeMillis(), headers);
+    }
+
+    private HttpResponse<String> send(String method, String pathAndQuery, String body, long timestamp,
+                                      Map<String, String> headers) {
         URI uri = URI.create(baseUrl + pathAndQuery);
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         String signature = NhnSignature.sign(serviceKey, organizationId, uri.getRawPath(), queryParams(uri), bytes,
                 Long.toString(timestamp));
-        return sendRaw(method, pathAndQuery, body, signature, Long.toString(timestamp));
+        return sendRaw(method, pathAndQuery, body, signature, Long.toString(timestamp), headers);
     }
 
     /**
@@ -111,9 +121,15 @@ public final class NhnClient {
     /** Sends with the given Authorization and timestamp, for tests of what the edge refuses. */
     public HttpResponse<String> sendRaw(String method, String pathAndQuery, String body, String authorization,
                                         String timestamp) {
+        return sendRaw(method, pathAndQuery, body, authorization, timestamp, Map.of());
+    }
+
+    private HttpResponse<String> sendRaw(String method, String pathAndQuery, String body, String authorization,
+                                         String timestamp, Map<String, String> headers) {
         var builder = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json");
+        headers.forEach(builder::header);
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }

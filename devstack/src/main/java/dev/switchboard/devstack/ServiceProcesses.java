@@ -27,12 +27,13 @@ final class ServiceProcesses implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceProcesses.class);
 
-    /** One service to run: its jar name, port, arguments and secret environment. */
-    record Spec(String name, int port, List<String> args, Map<String, String> env) {
+    /** One service to run: its jar name, API port, management port (health, metrics), arguments and secret environment. */
+    record Spec(String name, int port, int managementPort, List<String> args, Map<String, String> env) {
     }
 
     private final Path logsDir;
     private final Map<Spec, Process> running = new LinkedHashMap<>();
+    private Path servicesDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ServiceProcesses(Path logsDir) {
@@ -47,36 +48,81 @@ final class ServiceProcesses implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
+        this.servicesDir = servicesDir;
         for (Spec spec : specs) {
-            ensureFree(spec);
-            Path jar = servicesDir.resolve(spec.name() + ".jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("No " + jar + ": build first (./mvnw -DskipTests package)");
-            }
-            List<String> command = new ArrayList<>(List.of(java,
-                    // a developer machine favours start-up time over peak throughput
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m",
-                    "-jar", jar.toString(), "--server.port=" + spec.port(), "--server.address=127.0.0.1"));
-            command.addAll(spec.args());
-            var builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logsDir.resolve(spec.name() + ".log").toFile());
-            builder.environment().putAll(spec.env());
-            try {
-                running.put(spec, builder.start());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot start " + spec.name(), e);
-            }
+            launch(spec, false);
         }
     }
 
-    private static void ensureFree(Spec spec) {
-        try (var socket = new java.net.ServerSocket()) {
-            socket.bind(new java.net.InetSocketAddress("127.0.0.1", spec.port()));
+    /** Kills a service as a crash would (SIGKILL: no shutdown hooks, nothing flushed), for fault tests. */
+    synchronized void kill(String name) {
+        Spec spec = spec(name);
+        Process process = running.get(spec);
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a killed service again on its ports, appending to its log, and waits until it is healthy. */
+    synchronized void restart(String name, Duration timeout) {
+        Spec spec = spec(name);
+        launch(spec, true);
+        awaitHealthy(timeout);
+    }
+
+    private Spec spec(String name) {
+        return running.keySet().stream().filter(spec -> spec.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No service " + name));
+    }
+
+    private void launch(Spec spec, boolean again) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        awaitFree(spec, again ? Duration.ofSeconds(30) : Duration.ZERO);
+        Path jar = servicesDir.resolve(spec.name() + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No " + jar + ": build first (./mvnw -DskipTests package)");
+        }
+        List<String> command = new ArrayList<>(List.of(java,
+                // a developer machine favours start-up time over peak throughput
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m",
+                "-jar", jar.toString(), "--server.port=" + spec.port(), "--server.address=127.0.0.1",
+                "--management.server.port=" + spec.managementPort(), "--management.server.address=127.0.0.1"));
+        command.addAll(spec.args());
+        var logFile = logsDir.resolve(spec.name() + ".log").toFile();
+        var builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(again ? ProcessBuilder.Redirect.appendTo(logFile) : ProcessBuilder.Redirect.to(logFile));
+        builder.environment().putAll(spec.env());
+        try {
+            running.put(spec, builder.start());
         } catch (IOException e) {
-            throw new IllegalStateException("Port " + spec.port() + " for " + spec.name()
-                    + " is already in use; stop what listens there or choose another port");
+            throw new UncheckedIOException("Cannot start " + spec.name(), e);
+        }
+    }
+
+    /** Checks the ports are free, waiting up to {@code patience} (a killed process's sockets close a moment later). */
+    private static void awaitFree(Spec spec, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        for (int port : new int[] {spec.port(), spec.managementPort()}) {
+            while (true) {
+                try (var socket = new java.net.ServerSocket()) {
+                    socket.setReuseAddress(true);
+                    socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                    break;
+                } catch (IOException e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("Port " + port + " for " + spec.name()
+                                + " is already in use; stop what listens there or choose another port");
+                    }
+                    pause(Duration.ofMillis(200));
+                }
+            }
         }
     }
 
@@ -84,7 +130,7 @@ final class ServiceProcesses implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         for (var entry : running.entrySet()) {
             Spec spec = entry.getKey();
-            while (!healthy(spec.port())) {
+            while (!healthy(spec.managementPort())) {
                 if (!entry.getValue().isAlive()) {
                     throw new IllegalStateException(spec.name() + " exited with " + entry.getValue().exitValue()
                             + "; see " + logsDir.resolve(spec.name() + ".log") + "\n" + tail(spec.name()));

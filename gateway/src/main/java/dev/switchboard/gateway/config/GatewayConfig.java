@@ -6,6 +6,7 @@ import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.switchboard.gateway.edge.EdgeTokenFilter;
 import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeToken;
@@ -15,6 +16,9 @@ import dev.switchboard.platform.edge.EdgeToken;
 @EnableConfigurationProperties(EdgeProperties.class)
 class GatewayConfig {
 
+    private static final String SERVICE = EdgeTokenFilter.SERVICE;
+    private static final String ACCOUNT = "account-service";
+
     /**
      * One base URL for every dialect. More specific paths come first: attachments and mail settings
      * live under the same {@code /{serviceId}/openapi/v1} prefix as tickets.
@@ -23,19 +27,20 @@ class GatewayConfig {
     RouteLocator routes(RouteLocatorBuilder builder, GatewayProperties properties) {
         var services = properties.services();
         return builder.routes()
-                .route("operator", r -> r.order(0).path("/operator/**").uri(services.account()))
+                .route("operator", r -> r.order(0).path("/operator/**")
+                        .metadata(SERVICE, ACCOUNT).uri(services.account()))
                 .route("attachments", r -> r.order(1)
                         .path("/*/openapi/v1/ticket/attachments/**", "/*/api/v2/ticket/attachments/**")
-                        .uri(services.attachment()))
+                        .metadata(SERVICE, "attachment-service").uri(services.attachment()))
                 .route("mail-settings", r -> r.order(2)
                         .path("/*/openapi/v1/mail.json", "/*/openapi/v1/mail/**")
-                        .uri(services.account()))
+                        .metadata(SERVICE, ACCOUNT).uri(services.account()))
                 .route("superoffice-email", r -> r.order(3)
                         .path("/api/v1/Agents/EMail/**")
-                        .uri(services.account()))
+                        .metadata(SERVICE, ACCOUNT).uri(services.account()))
                 .route("tickets", r -> r.order(4)
                         .path("/*/openapi/v1/**", "/*/api/v2/**")
-                        .uri(services.ticket()))
+                        .metadata(SERVICE, "ticket-service").uri(services.ticket()))
                 .build();
     }
 

@@ -10,12 +10,16 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
@@ -31,6 +35,7 @@ import dev.switchboard.gateway.config.GatewayProperties;
 import dev.switchboard.gateway.tenant.TenantDirectory;
 import dev.switchboard.gateway.tenant.TenantDirectory.TenantKey;
 import dev.switchboard.platform.edge.EdgeToken;
+import dev.switchboard.platform.edge.ManagementPort;
 import dev.switchboard.platform.edge.NhnSignature;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.SuperOfficeErrorHandler;
@@ -47,27 +52,32 @@ import reactor.core.scheduler.Schedulers;
  * so a service believes only what the edge established.
  */
 @Component
-class EdgeAuthenticationFilter implements WebFilter, Ordered {
+class EdgeAuthenticationFilter implements WebFilter, Ordered, ApplicationContextAware {
 
     static final String TIMESTAMP = "X-TC-Timestamp";
     static final String CORRELATION = "X-Correlation-Id";
     private static final Pattern SIGNED = Pattern.compile("^/([A-Za-z0-9_-]{1,64})/openapi/v1/.*");
     private static final Pattern PUBLIC = Pattern.compile("^/([A-Za-z0-9_-]{1,64})/api/v2/.*");
+    static final String FILE_PART = "file";
+    static final String UPLOAD_PATH = "/openapi/v1/ticket/attachments/upload.json";
     private static final int SPOOL_BUFFER = 64 * 1024;
     private static final Pattern SAFE_CORRELATION = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final TenantDirectory tenants;
     private final AgentCredentials agentCredentials;
-    private final EdgeToken edgeTokens;
     private final GatewayProperties properties;
     private final Clock clock = Clock.systemUTC();
+    private ApplicationContext context;
 
-    EdgeAuthenticationFilter(TenantDirectory tenants, AgentCredentials agentCredentials, EdgeToken edgeTokens,
-                            GatewayProperties properties) {
+    EdgeAuthenticationFilter(TenantDirectory tenants, AgentCredentials agentCredentials, GatewayProperties properties) {
         this.tenants = tenants;
         this.agentCredentials = agentCredentials;
-        this.edgeTokens = edgeTokens;
         this.properties = properties;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
     }
 
     @Override
@@ -77,10 +87,11 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
-        if (path.startsWith("/actuator/")) {
+        // no path exemptions: health and metrics are served on the management port, which the gateway does not route
+        if (ManagementPort.serves(exchange, context)) {
             return chain.filter(exchange);
         }
+        String path = exchange.getRequest().getPath().value();
         if (path.startsWith("/operator/")) {
             return forward(exchange, chain, "", exchange.getRequest());
         }
@@ -128,11 +139,17 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         if (tenant == null) {
             return Mono.error(NhnApiException.forbidden("No enabled service key for service " + serviceId));
         }
-        MediaType contentType = request.getHeaders().getContentType();
+        MediaType contentType = contentType(request);
         if (contentType != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType)) {
+            // only the upload endpoint takes a file, so only it may make the edge spool one
+            if (!request.getPath().value().equals("/" + serviceId + UPLOAD_PATH)) {
+                return Mono.error(new NhnApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 415,
+                        "multipart/form-data is accepted only by " + UPLOAD_PATH, null));
+            }
             return verifyUpload(exchange, chain, serviceId, tenant, timestamp.trim(), authorization);
         }
-        return readBody(request).flatMap(body -> {
+        return readBody(request).timeout(properties.bodyReadTimeout(), Mono.error(() -> bodyTooSlow()))
+                .flatMap(body -> {
             // re-wraps the bytes on every subscription, so the body can be forwarded after it was read
             ServerHttpRequest replay = withBody(request, exchange, body);
             String signature = NhnSignature.sign(tenant.serviceKey(), tenant.organizationId(), request.getPath().value(),
@@ -141,6 +158,15 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
                     ? forward(exchange, chain, serviceId, replay)
                     : Mono.error(NhnApiException.badRequest("Authorization is incorrect: the signature does not match"));
         });
+    }
+
+    /** The request's media type; a header that does not parse is the client's error, never a 500. */
+    private static MediaType contentType(ServerHttpRequest request) {
+        try {
+            return request.getHeaders().getContentType();
+        } catch (InvalidMediaTypeException e) {
+            throw NhnApiException.badRequest("Malformed Content-Type header; send application/json");
+        }
     }
 
     /**
@@ -158,6 +184,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         return Mono.fromCallable(() -> Files.createTempFile("switchboard-upload-", ".spool"))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(spool -> DataBufferUtils.write(limited(request.getBody(), max), spool)
+                            .timeout(properties.uploadReadTimeout(), Mono.error(() -> bodyTooSlow()))
                             .then(Mono.fromCallable(() -> Files.size(spool)).subscribeOn(Schedulers.boundedElastic()))
                             .map(size -> spooled(request, spool, size))
                             .flatMap(replay -> fileMd5(replay).flatMap(md5 -> NhnSignature.matches(
@@ -209,17 +236,22 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         });
     }
 
+    private static NhnApiException bodyTooSlow() {
+        return new NhnApiException(HttpStatus.REQUEST_TIMEOUT, 408, "The request body did not arrive in time", null);
+    }
+
     private static NhnApiException tooLarge() {
-        return new NhnApiException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, 413,
+        return new NhnApiException(HttpStatus.PAYLOAD_TOO_LARGE, 413,
                 "Request body is too large", null);
     }
 
-    /** The MD5 of the first file part, digested chunk by chunk as the parts stream from the spool. */
+    /** The MD5 of the file part named {@value #FILE_PART}, digested chunk by chunk as the parts stream from the spool. */
     private Mono<byte[]> fileMd5(ServerHttpRequest replay) {
         return new PartEventHttpMessageReader().read(ResolvableType.forClass(PartEvent.class), replay, Map.of())
                 .windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
-                    if (first.get() instanceof FilePartEvent) {
+                    // the part the attachment service stores is the one the signature must cover
+                    if (first.get() instanceof FilePartEvent file && FILE_PART.equals(file.name())) {
                         MessageDigest md5 = md5();
                         return events.doOnNext(event -> digest(md5, event.content()))
                                 .then(Mono.fromSupplier(md5::digest)).flux();
@@ -229,7 +261,7 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
                 .next()
                 .onErrorMap(error -> !(error instanceof NhnApiException),
                         error -> NhnApiException.badRequest("Malformed multipart body"))
-                .switchIfEmpty(Mono.error(() -> NhnApiException.badRequest("A multipart upload needs a file part")));
+                .switchIfEmpty(Mono.error(() -> NhnApiException.badRequest("A multipart upload needs a file part named 'file'")));
     }
 
     private static void digest(MessageDigest md5, DataBuffer buffer) {
@@ -275,23 +307,28 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered {
         };
     }
 
+    /**
+     * Passes an authenticated request on: client-sent internal headers dropped, a correlation id set, and the
+     * tenant recorded for {@link EdgeTokenFilter}, which issues the token once the route (and so the service
+     * it is for) is known.
+     */
     private Mono<Void> forward(ServerWebExchange exchange, WebFilterChain chain, String serviceId,
                                ServerHttpRequest request) {
         String correlation = request.getHeaders().getFirst(CORRELATION);
         String correlationId = correlation != null && SAFE_CORRELATION.matcher(correlation).matches()
                 ? correlation : UUID.randomUUID().toString();
-        String token = edgeTokens.issue(serviceId, request.getMethod().name(), request.getPath().value());
         ServerHttpRequest forwarded = request.mutate()
                 .headers(headers -> {
                     headers.headerNames().stream()
                             .filter(name -> name.regionMatches(true, 0, "X-Switchboard-", 0, 14))
                             .toList()
                             .forEach(headers::remove);
-                    headers.set(EdgeToken.HEADER, token);
                     headers.set(CORRELATION, correlationId);
                 })
                 .build();
         exchange.getResponse().getHeaders().set(CORRELATION, correlationId);
-        return chain.filter(exchange.mutate().request(forwarded).build());
+        ServerWebExchange authenticated = exchange.mutate().request(forwarded).build();
+        authenticated.getAttributes().put(EdgeTokenFilter.TENANT, serviceId);
+        return chain.filter(authenticated);
     }
 }

@@ -43,6 +43,8 @@ class ReplyFiles {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The service the files are fetched from, which only accepts edge tokens issued for it. */
+    private static final String ATTACHMENTS = "attachment-service";
 
     private final WebClient client;
     private final EdgeToken tokens;
@@ -88,7 +90,8 @@ class ReplyFiles {
 
     private Mono<Metadata> metadata(String serviceId, String attachmentId) {
         String path = "/" + serviceId + "/openapi/v1/ticket/attachments/" + attachmentId + ".json";
-        return client.get().uri(path).header(EdgeToken.HEADER, tokens.issue(serviceId, "GET", path))
+        return client.get().uri(path)
+                .header(EdgeToken.HEADER, tokens.issue(serviceId, new EdgeToken.Target(ATTACHMENTS, "GET", path, null)))
                 .retrieve().bodyToMono(String.class)
                 .map(body -> {
                     JsonNode content = JSON.readTree(body).path("result").path("content");
@@ -104,7 +107,8 @@ class ReplyFiles {
     private Mono<MailFile> content(String serviceId, Metadata file) {
         String path = "/" + serviceId + "/openapi/v1/ticket/attachments/" + file.attachmentId();
         return client.get().uri(uri -> uri.path(path).queryParam("type", "download").build())
-                .header(EdgeToken.HEADER, tokens.issue(serviceId, "GET", path))
+                .header(EdgeToken.HEADER, tokens.issue(serviceId,
+                        new EdgeToken.Target(ATTACHMENTS, "GET", path, "type=download")))
                 .retrieve().bodyToMono(byte[].class)
                 .map(bytes -> new MailFile(file.fileName(), file.contentType(), bytes))
                 .onErrorResume(WebClientResponseException.class,

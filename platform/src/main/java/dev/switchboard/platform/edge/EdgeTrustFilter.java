@@ -2,6 +2,8 @@ package dev.switchboard.platform.edge;
 
 import java.util.Optional;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -12,18 +14,27 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses every request to a service that does not carry a valid {@link EdgeToken} for itself, and
- * every path that does not belong to the tenant the gateway authenticated. Actuator endpoints
- * (health, metrics) stay reachable for the platform's probes.
+ * every path that does not belong to the tenant the gateway authenticated. There is no path exemption:
+ * health and metrics are served on the separate management port ({@link ManagementPort}).
  */
-public class EdgeTrustFilter implements WebFilter, Ordered {
+public class EdgeTrustFilter implements WebFilter, Ordered, ApplicationContextAware {
 
     /** Exchange attribute holding the serviceId the gateway authenticated ("" for none). */
     public static final String TENANT_ATTRIBUTE = EdgeTrustFilter.class.getName() + ".serviceId";
 
     private final EdgeToken tokens;
+    private final String audience;
+    private ApplicationContext context;
 
-    public EdgeTrustFilter(EdgeToken tokens) {
+    /** @param audience this service's application name: tokens issued for another service are refused */
+    public EdgeTrustFilter(EdgeToken tokens, String audience) {
         this.tokens = tokens;
+        this.audience = audience;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
     }
 
     @Override
@@ -33,13 +44,14 @@ public class EdgeTrustFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        var request = exchange.getRequest();
-        String path = request.getPath().pathWithinApplication().value();
-        if (path.startsWith("/actuator/")) {
+        if (ManagementPort.serves(exchange, context)) {
             return chain.filter(exchange);
         }
+        var request = exchange.getRequest();
+        String path = request.getPath().pathWithinApplication().value();
         Optional<String> serviceId = tokens.verify(request.getHeaders().getFirst(EdgeToken.HEADER),
-                request.getMethod().name(), request.getPath().value());
+                new EdgeToken.Target(audience, request.getMethod().name(), request.getPath().value(),
+                        request.getURI().getRawQuery()));
         if (serviceId.isEmpty()) {
             return Mono.error(NhnApiException.forbidden("Requests must come through the Switchboard gateway"));
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,6 +13,11 @@ public class ApiErrorConfiguration {
     @Bean
     NhnErrorHandler nhnErrorHandler(JsonMapper json) {
         return new NhnErrorHandler(json);
+    }
+
+    @Bean
+    NettyServerCustomizer decodingFailureEnvelope() {
+        return DecodingFailureEnvelope.customizer();
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.switchboard.platform.web;
 
+import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -10,7 +12,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.validation.FieldError;
@@ -39,6 +43,35 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(NhnErrorHandler.class);
 
+    /** What a 503 asks the client to wait before trying again. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * Failures that mean a dependency (a service behind the gateway, the database) is down or too slow
+     * right now: the request changed nothing that the client could see, and may be tried again. Named, not
+     * imported, because the gateway has no database driver and the services no gateway.
+     */
+    private static final Set<String> UNAVAILABLE = Set.of(
+            "java.net.ConnectException",
+            "java.net.NoRouteToHostException",
+            "java.util.concurrent.TimeoutException",
+            "io.netty.channel.ConnectTimeoutException",
+            "io.netty.channel.AbstractChannel$AnnotatedConnectException",
+            "reactor.netty.http.client.PrematureCloseException",
+            "reactor.netty.channel.AbortedException",
+            "com.mongodb.MongoTimeoutException",
+            "com.mongodb.MongoSocketException",
+            "com.mongodb.MongoSocketOpenException",
+            "com.mongodb.MongoSocketReadException",
+            "com.mongodb.MongoSocketReadTimeoutException",
+            "com.mongodb.MongoSocketWriteException",
+            "com.mongodb.MongoSocketClosedException",
+            "com.mongodb.MongoNotPrimaryException",
+            "com.mongodb.MongoNodeIsRecoveringException",
+            "org.springframework.dao.DataAccessResourceFailureException",
+            "org.springframework.dao.TransientDataAccessResourceException",
+            "org.springframework.dao.QueryTimeoutException");
+
     private final JsonMapper json;
 
     public NhnErrorHandler(JsonMapper json) {
@@ -61,8 +94,16 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         var response = exchange.getResponse();
         response.setStatusCode(failure.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        retryLater(failure.status(), response.getHeaders());
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /** A 503 tells the client when to come back. */
+    static void retryLater(HttpStatusCode status, HttpHeaders headers) {
+        if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
+        }
     }
 
     record Failure(HttpStatusCode status, int resultCode, String message, Object result) {
@@ -96,6 +137,15 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         if (error instanceof ServerWebInputException input) {
             return Failure.of(HttpStatus.BAD_REQUEST, inputMessage(input));
         }
+        if (find(error, InvalidMediaTypeException.class) != null) {
+            return Failure.of(HttpStatus.BAD_REQUEST, "Malformed Content-Type header; send application/json");
+        }
+        if (unavailable(error)) {
+            log.warn("Dependency unavailable on {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), error.toString());
+            return Failure.of(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Service temporarily unavailable; try again in " + RETRY_AFTER.toSeconds() + " seconds");
+        }
         if (error instanceof ResponseStatusException status) {
             if (status.getStatusCode().value() == 404) {
                 return Failure.of(HttpStatus.NOT_FOUND, "No API at " + exchange.getRequest().getMethod() + " "
@@ -111,6 +161,22 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         log.error("Unexpected failure {} on {} {}", reference, exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath().value(), error);
         return Failure.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference);
+    }
+
+    /** Whether the failure, or any of its causes, is one of {@link #UNAVAILABLE} or a gateway timeout. */
+    static boolean unavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ResponseStatusException status && (status.getStatusCode().value() == 504
+                    || status.getStatusCode().value() == 503)) {
+                return true;
+            }
+            for (Class<?> type = t.getClass(); type != null; type = type.getSuperclass()) {
+                if (UNAVAILABLE.contains(type.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String describe(FieldError error) {

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +16,7 @@ import dev.switchboard.platform.edge.EdgeTrustFilter;
 public class PlatformWebConfiguration {
 
     @Bean
-    EdgeTrustFilter edgeTrustFilter(EdgeProperties edge) {
-        return new EdgeTrustFilter(edge.tokens());
+    EdgeTrustFilter edgeTrustFilter(EdgeProperties edge, @Value("${spring.application.name}") String service) {
+        return new EdgeTrustFilter(edge.tokens(), service);
     }
 }

@@ -67,6 +67,7 @@ public class SuperOfficeErrorHandler implements WebExceptionHandler, Ordered {
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        NhnErrorHandler.retryLater(status, response.getHeaders());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"switchboard\", Bearer");
         }
@@ -96,6 +97,7 @@ public class SuperOfficeErrorHandler implements WebExceptionHandler, Ordered {
             case METHOD_NOT_ALLOWED -> "MethodNotAllowed";
             case PAYLOAD_TOO_LARGE -> "PayloadTooLarge";
             case UNSUPPORTED_MEDIA_TYPE -> "UnsupportedMediaType";
+            case SERVICE_UNAVAILABLE -> "ServiceUnavailable";
             default -> status.is5xxServerError() ? "InternalError" : "BadRequest";
         };
     }

@@ -24,6 +24,18 @@ class NhnErrorHandlerTest {
             if ("boom".equals(body.subject())) {
                 return Mono.error(new IllegalStateException("secret internals"));
             }
+            if ("down".equals(body.subject())) {
+                return Mono.error(new org.springframework.dao.DataAccessResourceFailureException("db down",
+                        new java.net.ConnectException("Connection refused")));
+            }
+            if ("mediatype".equals(body.subject())) {
+                // what HttpHeaders.getContentType() throws for "application/json; charset=nonsense"
+                return Mono.error(new org.springframework.http.InvalidMediaTypeException(
+                        "application/json; charset=nonsense", "unsupported charset 'nonsense'"));
+            }
+            if ("refused".equals(body.subject())) {
+                return Mono.error(new IllegalStateException("wrapped", new java.net.ConnectException("refused")));
+            }
             if ("exists".equals(body.subject())) {
                 return Mono.error(NhnApiException.relatedDataExists("Already there"));
             }
@@ -95,5 +107,26 @@ class NhnErrorHandlerTest {
                 .expectBody().jsonPath("$.header.resultCode").isEqualTo(404);
         client.get().uri("/echo").exchange().expectStatus().isEqualTo(405)
                 .expectBody().jsonPath("$.header.resultCode").isEqualTo(405);
+    }
+
+    @Test
+    void anUnavailableDependencyIs503WithRetryAfterInTheEnvelope() {
+        for (String subject : new String[] {"down", "refused"}) {
+            client.post().uri("/echo").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"subject\":\"" + subject + "\"}")
+                    .exchange().expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals("Retry-After", "5")
+                    .expectBody().jsonPath("$.header.resultCode").isEqualTo(503)
+                    .jsonPath("$.header.isSuccessful").isEqualTo(false)
+                    .jsonPath("$.header.resultMessage").value(m -> org.assertj.core.api.Assertions
+                            .assertThat((String) m).startsWith("Service temporarily unavailable"));
+        }
+    }
+
+    @Test
+    void aMalformedContentTypeIs400NotA500() {
+        client.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"subject\":\"mediatype\"}")
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.header.resultMessage").isEqualTo("Malformed Content-Type header; send application/json");
     }
 }
