@@ -31,7 +31,12 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
     }
 
     /** How long an upload of the test stack waits for a ticket. */
-    static final java.time.Duration UPLOAD_TTL = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration UPLOAD_TTL = java.time.Duration.ofSeconds(30);
+    /**
+     * Retries come sooner than in production (15 s), and as many of them still outlast the fault tests'
+     * longest outage (40 x 5 s against 2 minutes of SMTP down).
+     */
+    static final String RETRY_INTERVAL = "--switchboard.kafka.retry-interval=5s";
     /** The most file content one answer mail carries in the test stack. */
     static final long MAIL_FILES_LIMIT = 1024 * 1024;
 
@@ -47,11 +52,16 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                                 "<html><body><h2>Demo Support</h2><div class=\"msg\">#{content}</div></body></html>"),
                         // uploads expire within the run, so the expiry can be watched
                         Map.of("attachment-service", List.of("--switchboard.attachment.unreferenced-ttl="
-                                        + UPLOAD_TTL.toSeconds() + "s", "--switchboard.attachment.sweep-interval=1s"),
-                                "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s"),
+                                        + UPLOAD_TTL.toSeconds() + "s", "--switchboard.attachment.sweep-interval=1s",
+                                        RETRY_INTERVAL),
+                                "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s",
+                                        RETRY_INTERVAL),
                                 // small enough that a test file overflows a mail
                                 "notification-service", List.of("--switchboard.notification.attachments.max-mail-size="
-                                        + MAIL_FILES_LIMIT + "B")))),
+                                        + MAIL_FILES_LIMIT + "B", RETRY_INTERVAL,
+                                        // a crashed sender's lease runs out within a fault test
+                                        "--switchboard.notification.relay.send-timeout=10s",
+                                        "--switchboard.notification.sending.lease=30s")))),
                         LocalStack.class);
     }
 }

@@ -107,6 +107,8 @@ class TicketLifecycleIT {
         assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/enduser/u2/" + ticketId + "/comment.json"),
                 "{\"comment\":\"not mine\"}"), 404, "No ticket");
 
+        // uploaded just before use: an upload expires after UPLOAD_TTL, however slow the machine is
+        String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
         JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
                 "{\"comment\":\"Still nothing.\"}"));
         assertThat(again.path("status").asString()).isEqualTo("open");
@@ -133,7 +135,6 @@ class TicketLifecycleIT {
         var other = TestTenants.create(stack, "replyfiles");
         String ticketId = create(tenant, "u1");
         String answerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "answer.png", AttachmentIT.PNG);
-        String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
         String theirs = AttachmentIT.upload(other.nhn(), "/" + other.serviceId(), "theirs.png", AttachmentIT.PNG);
         String loose = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "loose.png", AttachmentIT.PNG);
         var bigUpload = tenant.nhn().upload("/" + tenant.serviceId() + "/openapi/v1/ticket/attachments/upload.json",
@@ -176,6 +177,8 @@ class TicketLifecycleIT {
         assertThat(mailed.get("answer.png")).isEqualTo(AttachmentIT.PNG);
         assertThat(TicketToMailIT.htmlPart(answer)).contains("Too large to mail, with your ticket: big.png");
 
+        // uploaded just before use: an upload expires after UPLOAD_TTL, however slow the machine is
+        String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
         JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
                 "{\"comment\":\"A photo\",\"attachments\":[{\"attachmentId\":\"" + customerFile + "\"}]}"));
         assertThat(again.path("contents").get(1).path("attachments").findValuesAsString("fileName"))

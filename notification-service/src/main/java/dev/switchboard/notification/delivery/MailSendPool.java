@@ -17,7 +17,7 @@ import reactor.core.scheduler.Schedulers;
  * interrupt by closing the socket.
  */
 @Component("mailSendPool")
-class MailSendPool implements DisposableBean {
+public class MailSendPool implements DisposableBean {
 
     private final int concurrency;
     private final ExecutorService executor;
@@ -29,8 +29,11 @@ class MailSendPool implements DisposableBean {
         this.scheduler = Schedulers.fromExecutorService(executor, "mail-send");
     }
 
-    /** Consumers of the mail listener; read by its {@code @KafkaListener}, so both stay one number. */
-    int concurrency() {
+    /**
+     * Consumers of the mail listener; read by its {@code @KafkaListener}, so both stay one number (public, as
+     * the annotation's expression calls it by reflection).
+     */
+    public int concurrency() {
         return concurrency;
     }
 

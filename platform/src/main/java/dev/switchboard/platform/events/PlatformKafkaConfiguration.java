@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,9 +27,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.kafka.retrytopic.RetryTopicConfiguration;
+import org.springframework.kafka.retrytopic.RetryTopicConfigurationBuilder;
 
 import dev.switchboard.schemas.Topic;
 import reactor.core.scheduler.Scheduler;
@@ -38,9 +36,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Kafka as every service uses it: events as Avro single-object bytes with String keys, idempotent
- * producers waiting for all replicas, every topic of the catalogue declared with its dead-letter
- * topic, and one error handler (bounded retry, then the dead-letter topic; undecodable records go
- * there at once).
+ * producers waiting for all replicas, every topic of the catalogue declared, and one retry policy
+ * (retry topics with a delay, then a dead-letter topic per service; undecodable records go there at once).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PlatformKafkaProperties.class)
@@ -78,30 +75,66 @@ public class PlatformKafkaConfiguration {
         return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * Failures retry without blocking the partition: a failed record moves to this service's retry topic of
+     * its source topic ({@code <topic>.<service>.retry}), is tried again there after the retry interval, as
+     * often as configured (ten minutes by default, so an SMTP relay restart or a short database outage loses
+     * nothing), and only then lands in the service's dead-letter topic ({@code <topic>.<service>.DLT}), from
+     * where an operator re-drives it ({@link DeadLetters}). Records that can never be processed (undecodable)
+     * go there at once. The topics carry the service's name because several services consume one topic.
+     */
     @Bean
-    DefaultErrorHandler eventErrorHandler(KafkaTemplate<String, byte[]> template, PlatformKafkaProperties properties) {
-        var recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, error) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
-        var handler = new DefaultErrorHandler(recoverer,
-                new FixedBackOff(properties.retryInterval().toMillis(), properties.retryAttempts()));
-        handler.addNotRetryableExceptions(UndecodableEventException.class);
-        return handler;
+    RetryTopicConfiguration retryTopics(KafkaTemplate<String, byte[]> template, PlatformKafkaProperties properties,
+                                        ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory,
+                                        @Value("${spring.application.name}") String service) {
+        return RetryTopicConfigurationBuilder.newInstance()
+                .fixedBackOff(properties.retryInterval().toMillis())
+                .maxAttempts(properties.retryAttempts() + 1)
+                .useSingleTopicForSameIntervals()
+                .retryTopicSuffix(retryTopicSuffix(service))
+                .dltSuffix(deadLetterSuffix(service))
+                .notRetryOn(List.of(UndecodableEventException.class))
+                .traversingCauses()
+                .autoCreateTopicsWith(RETRY_PARTITIONS, properties.replicationFactor())
+                // nothing consumes the dead letters until an operator re-drives them
+                .autoStartDltHandler(false)
+                .listenerFactory(kafkaListenerContainerFactory)
+                .create(template);
+    }
+
+    /**
+     * A failed record goes to the retry topic's partition of its own number, so the retry topics have as many
+     * partitions as the widest source topic.
+     */
+    static final int RETRY_PARTITIONS = java.util.Arrays.stream(Topic.values()).mapToInt(Topic::partitions).max().orElse(1);
+
+    /** The suffix of a service's retry topic of a source topic. */
+    public static String retryTopicSuffix(String service) {
+        return "." + service + ".retry";
+    }
+
+    /** The suffix of a service's dead-letter topic of a source topic. */
+    public static String deadLetterSuffix(String service) {
+        return "." + service + Topic.DEAD_LETTER_SUFFIX;
     }
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, DefaultErrorHandler errorHandler) {
+            ConsumerFactory<String, byte[]> consumerFactory) {
         var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
         factory.setConsumerFactory(consumerFactory);
-        factory.setCommonErrorHandler(errorHandler);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
         factory.getContainerProperties().setObservationEnabled(true);
         return factory;
     }
 
-    /** Every topic of the catalogue and its dead-letter topic, so any service can start first. */
+    /** Every topic of the catalogue, so any service can start first; retry and dead-letter topics come with listeners. */
     @Bean
     KafkaAdmin.NewTopics switchboardTopics(PlatformKafkaProperties properties) {
+        return new KafkaAdmin.NewTopics(catalogueTopics(properties).toArray(NewTopic[]::new));
+    }
+
+    static List<NewTopic> catalogueTopics(PlatformKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic topic : Topic.values()) {
             TopicBuilder builder = TopicBuilder.name(topic.topicName())
@@ -114,15 +147,8 @@ public class PlatformKafkaConfiguration {
                 builder.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(properties.durableReplicas()));
             }
             topics.add(builder.build());
-            TopicBuilder deadLetters = TopicBuilder.name(topic.deadLetterTopicName())
-                    .partitions(topic.partitions())
-                    .replicas(properties.replicationFactor());
-            if (properties.durableReplicas() > 1) {
-                deadLetters.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(properties.durableReplicas()));
-            }
-            topics.add(deadLetters.build());
         }
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+        return topics;
     }
 
     @Bean
@@ -135,6 +161,12 @@ public class PlatformKafkaConfiguration {
     @Bean(destroyMethod = "dispose")
     Scheduler kafkaSending(PlatformKafkaProperties properties) {
         return Schedulers.newBoundedElastic(properties.sendThreads(), 100_000, "kafka-send", 60, true);
+    }
+
+    @Bean
+    DeadLetters deadLetters(ConsumerFactory<String, byte[]> consumerFactory, KafkaTemplate<String, byte[]> template,
+                            @Value("${spring.application.name}") String service) {
+        return new DeadLetters(consumerFactory, template, service);
     }
 
     @Bean

@@ -9,8 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How every service uses Kafka.
  *
  * @param replicationFactor replication of the topics the service declares (3 in production)
- * @param retryAttempts     redeliveries of a failing record before it goes to the dead-letter topic
- * @param retryInterval     pause between those redeliveries
+ * @param retryAttempts     retries of a failing record (from the service's retry topic) before it goes to the
+ *                          dead-letter topic
+ * @param retryInterval     pause before each retry; attempts times interval is how long an outage may last
+ *                          without a record being dead-lettered (10 minutes by default)
  * @param minInsyncReplicas replicas that must have an event before the broker acknowledges it to an
  *                          {@code acks=all} producer; 0 derives it: 2 from a replication factor of 3 on,
  *                          so one broker's loss never loses an event the outbox already removed
@@ -18,8 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("switchboard.kafka")
 public record PlatformKafkaProperties(@DefaultValue("1") short replicationFactor,
-                                      @DefaultValue("3") int retryAttempts,
-                                      @DefaultValue("500ms") Duration retryInterval,
+                                      @DefaultValue("40") int retryAttempts,
+                                      @DefaultValue("15s") Duration retryInterval,
                                       @DefaultValue("0") int minInsyncReplicas,
                                       @DefaultValue("16") int sendThreads) {
 

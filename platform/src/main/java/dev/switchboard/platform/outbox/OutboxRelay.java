@@ -8,6 +8,7 @@ import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.or;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -48,6 +49,7 @@ public final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     static final String CLAIM = "relayClaim";
     private static final int MAX_PASSES = 20;
+    private static final Duration CLAIM_POLL = Duration.ofMillis(25);
 
     private final ReactiveMongoTemplate mongo;
     private final EventPublisher publisher;
@@ -68,38 +70,59 @@ public final class OutboxRelay {
      * and left to the sweep: the state change is already durable, so the caller's request has succeeded.
      */
     public Mono<Void> relay(String collection, Object id) {
-        CompletableFuture<Void> done = relayNow(collection, id).toFuture();
+        CompletableFuture<Void> done = relayNow(collection, id, true).toFuture();
         return Mono.fromFuture(done, true)
                 .timeout(properties.relayTimeout())
                 .onErrorResume(TimeoutException.class, error -> Mono.empty());
     }
 
-    /** Relays until the document has nothing pending or another relay holds it; never fails. */
+    /** Relays until the document has nothing pending, or another relay holds it; never fails. */
     Mono<Void> relayNow(String collection, Object id) {
+        return relayNow(collection, id, false);
+    }
+
+    /**
+     * Relays until the document has nothing pending; never fails. While another relay holds the document
+     * (typically the relay of the previous write to it, still publishing), it waits for that claim to end when
+     * {@code waitWhileClaimed}, so a caller that relays after its write knows its events went out once this
+     * completes; the sweep does not wait, it comes back.
+     */
+    Mono<Void> relayNow(String collection, Object id, boolean waitWhileClaimed) {
+        long deadline = System.nanoTime() + properties.claimTimeout().toNanos();
         return mongo.getCollection(collection)
-                .flatMap(documents -> publishClaimed(documents, id)
-                        .repeat(MAX_PASSES)
-                        .takeWhile(published -> published)
-                        .then())
+                .flatMap(documents -> drain(documents, id, 0, waitWhileClaimed ? deadline : 0))
                 .onErrorResume(error -> {
                     log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
                     return Mono.empty();
                 });
     }
 
-    /** One pass: claim, publish what is pending, release. Emits whether it published anything. */
-    private Mono<Boolean> publishClaimed(MongoCollection<Document> documents, Object id) {
+    private enum Pass { PUBLISHED, NOTHING_PENDING, CLAIMED_ELSEWHERE }
+
+    private Mono<Void> drain(MongoCollection<Document> documents, Object id, int passes, long waitUntil) {
+        return publishClaimed(documents, id).flatMap(pass -> switch (pass) {
+            case NOTHING_PENDING -> Mono.<Void>empty();
+            case PUBLISHED -> passes + 1 >= MAX_PASSES ? Mono.<Void>empty() : drain(documents, id, passes + 1, waitUntil);
+            case CLAIMED_ELSEWHERE -> System.nanoTime() >= waitUntil ? Mono.<Void>empty()
+                    : Mono.delay(CLAIM_POLL).then(drain(documents, id, passes, waitUntil));
+        });
+    }
+
+    /** One pass: claim, publish what is pending, release. */
+    private Mono<Pass> publishClaimed(MongoCollection<Document> documents, Object id) {
         String claim = UUID.randomUUID().toString();
         Date now = Date.from(clock.instant());
         Date until = Date.from(clock.instant().plus(properties.claimTimeout()));
-        var claimable = and(eq("_id", id), exists("pendingEvents.0"),
-                or(exists(CLAIM, false), eq(CLAIM, null), lt(CLAIM + ".until", now)));
+        var pending = and(eq("_id", id), exists("pendingEvents.0"));
+        var claimable = and(pending, or(exists(CLAIM, false), eq(CLAIM, null), lt(CLAIM + ".until", now)));
         return Mono.from(documents.findOneAndUpdate(claimable,
                         Updates.set(CLAIM, new Document("id", claim).append("until", until)),
                         new FindOneAndUpdateOptions().projection(Projections.include("pendingEvents"))
                                 .returnDocument(ReturnDocument.AFTER)))
-                .flatMap(document -> publishAll(documents, id, claim, document).thenReturn(true))
-                .defaultIfEmpty(false);
+                .flatMap(document -> publishAll(documents, id, claim, document).thenReturn(Pass.PUBLISHED))
+                .switchIfEmpty(Mono.defer(() -> Mono.from(documents.find(pending).projection(Projections.include("_id")).first())
+                        .map(busy -> Pass.CLAIMED_ELSEWHERE)
+                        .defaultIfEmpty(Pass.NOTHING_PENDING)));
     }
 
     private Mono<Void> publishAll(MongoCollection<Document> documents, Object id, String claim, Document document) {

@@ -90,6 +90,21 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRelayAfterAWriteWaitsForTheClaimOfTheRelayBefore() {
+        insert("doc-6", Instant.now().plusSeconds(30), "e1");
+        var waiting = relay.relay("things", "doc-6").toFuture();
+        // the earlier relay finishes: its events are gone, its claim released
+        mongo.getCollection("things").flatMap(c -> Mono.from(c.updateOne(new Document("_id", "doc-6"),
+                new Document("$unset", new Document(OutboxRelay.CLAIM, "")))))
+                .block(Duration.ofSeconds(5));
+
+        waiting.join();
+
+        assertThat(published).containsExactly("e1");
+        assertThat(pending("doc-6")).isEmpty();
+    }
+
+    @Test
     void aLapsedClaimOfACrashedRelayIsTakenOver() {
         insert("doc-3", Instant.now().minusSeconds(1), "e1", "e2");
 

@@ -1,0 +1,111 @@
+package dev.switchboard.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The SMTP relay and the database go away as they do in an outage (connections refused, open ones cut) and
+ * come back: no mail lost or doubled, requests during the outage answered 503 in the envelope, no partial state.
+ */
+@ExtendWith(StackExtension.class)
+class DependencyOutageIT {
+
+    /** How long the SMTP relay stays down; the issue's scenario is two minutes. */
+    static final Duration SMTP_OUTAGE = Duration.parse(System.getProperty("switchboard.fault.smtp-outage", "PT2M"));
+
+    @Test
+    void everyMailOwedDuringAnSmtpOutageArrivesOnceItIsOver(LocalStack stack) throws Exception {
+        var tenant = tenantWithSenderSettings(stack, "smtpdown");
+        List<String> customers = new ArrayList<>();
+        stack.infrastructure().smtpProxy().cut();
+        try {
+            for (int i = 0; i < 8; i++) {
+                String customer = "smtpdown-" + i + "-" + tenant.serviceId() + "@customers.example";
+                var created = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(customer));
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+                customers.add(customer);
+            }
+            Thread.sleep(SMTP_OUTAGE); // the outage itself, not a wait for an outcome
+            assertThat(mailsTo(stack, customers)).isEmpty();
+        } finally {
+            stack.infrastructure().smtpProxy().restore();
+        }
+
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() ->
+                assertThat(mailsTo(stack, customers).keySet()).containsExactlyInAnyOrderElementsOf(customers));
+        assertThat(mailsTo(stack, customers).values()).as("acknowledgements per customer").allMatch(count -> count == 1);
+    }
+
+    @Test
+    void aDatabaseOutageIsA503InTheEnvelopeAndLeavesNothingHalfWritten(LocalStack stack) {
+        var tenant = tenantWithSenderSettings(stack, "mongodown");
+        var before = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket("before@customers.example"));
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+
+        stack.infrastructure().mongoProxy().cut();
+        try {
+            for (String path : List.of("ticket.json", "mail.json")) {
+                var refused = tenant.nhn().send("POST", tenant.path(path), path.equals("ticket.json")
+                        ? ticket("during@customers.example")
+                        : LocalStack.JSON.writeValueAsString(Map.of("name", "X", "displayMail", "x@mongodown.example",
+                                "template", "<p>#{content}</p>")));
+                assertThat(refused.statusCode()).as(path + " " + refused.body()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                JsonNode header = LocalStack.JSON.readTree(refused.body()).path("header");
+                assertThat(header.path("resultCode").asInt()).isEqualTo(503);
+                assertThat(header.path("isSuccessful").asBoolean(true)).isFalse();
+                assertThat(refused.body()).doesNotContain("Exception").doesNotContain("127.0.0.1");
+            }
+            var read = tenant.nhn().send("GET", tenant.path("ticket/list.json"), null);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(503);
+        } finally {
+            stack.infrastructure().mongoProxy().restore();
+        }
+
+        await().atMost(Duration.ofMinutes(1)).until(() ->
+                tenant.nhn().send("GET", tenant.path("ticket/list.json"), null).statusCode() == 200);
+        var after = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket("after@customers.example"));
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+        JsonNode list = LocalStack.JSON.readTree(tenant.nhn().send("GET", tenant.path("ticket/list.json"), null).body());
+        assertThat(list.path("result").path("total").asLong()).as("only the tickets that were accepted").isEqualTo(2);
+        var settings = LocalStack.JSON.readTree(tenant.nhn().send("GET", tenant.path("mail.json"), null).body());
+        assertThat(settings.path("result").path("content").path("name").asString()).isEqualTo("Outage Support");
+    }
+
+    private static TestTenants.TestTenant tenantWithSenderSettings(LocalStack stack, String prefix) {
+        var tenant = TestTenants.create(stack, prefix);
+        var saved = tenant.nhn().send("POST", tenant.path("mail.json"), LocalStack.JSON.writeValueAsString(Map.of(
+                "name", "Outage Support", "displayMail", "support@" + prefix + ".example", "template", "<p>#{content}</p>")));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        return tenant;
+    }
+
+    private static String ticket(String customer) {
+        return LocalStack.JSON.writeValueAsString(Map.of("subject", "Outage", "content", "Still there?",
+                "endUser", Map.of("email", customer, "username", "Customer")));
+    }
+
+    private static Map<String, Integer> mailsTo(LocalStack stack, List<String> customers) throws Exception {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (MimeMessage mail : stack.infrastructure().mail().getReceivedMessages()) {
+            var to = mail.getRecipients(Message.RecipientType.TO);
+            if (to != null && customers.contains(((InternetAddress) to[0]).getAddress())) {
+                counts.merge(((InternetAddress) to[0]).getAddress(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+}
