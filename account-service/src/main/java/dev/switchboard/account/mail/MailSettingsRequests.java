@@ -15,7 +15,9 @@ final class MailSettingsRequests {
 
     /** Save email information: sender name, display address and layout template. */
     record SaveMailSettingsRequest(
-            @Size(max = 45, message = "must be at most 45 characters") String name,
+            // the name becomes the display name of every mail's From header: one line, no control characters
+            @Size(max = 45, message = "must be at most 45 characters")
+            @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must be one line without control characters") String name,
             @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+", message = "must be a valid mail address") String displayMail,
             @NotBlank @Size(max = 65536, message = "must be at most 64 KiB")
             @Pattern(regexp = "(?s).*#\\{content}.*", message = "must contain #{content}") String template) {
