@@ -63,8 +63,10 @@ public final class DeadLetters {
     }
 
     /** Publishes every record that waits in {@code deadLetterTopic} to its source topic; answers how many. */
+    // one re-drive at a time on an instance; operators re-drive through one instance (README), as two at once
+    // would both start from the same committed offset and publish the records twice
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> redrive(@Selector String deadLetterTopic) {
+    public synchronized WebEndpointResponse<Map<String, Object>> redrive(@Selector String deadLetterTopic) {
         Topic source = sourceOf(deadLetterTopic);
         if (source == null) {
             return new WebEndpointResponse<>(Map.of("error", "Not a dead-letter topic of " + service + ": "

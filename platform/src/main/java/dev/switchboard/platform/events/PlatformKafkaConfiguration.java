@@ -8,11 +8,15 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -27,6 +31,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.retrytopic.RetryTopicConfiguration;
 import org.springframework.kafka.retrytopic.RetryTopicConfigurationBuilder;
 
@@ -42,6 +47,8 @@ import reactor.core.scheduler.Schedulers;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PlatformKafkaProperties.class)
 public class PlatformKafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformKafkaConfiguration.class);
 
     @Bean
     EventSerde eventSerde() {
@@ -64,7 +71,16 @@ public class PlatformKafkaConfiguration {
 
     @Bean
     KafkaTemplate<String, byte[]> eventKafkaTemplate(ProducerFactory<String, byte[]> producerFactory) {
-        return new KafkaTemplate<>(producerFactory);
+        var template = new KafkaTemplate<>(producerFactory);
+        // a failed send is retried by whoever sent it (the outbox relay, the retry topics): a warning without
+        // the payload, not Spring's default ERROR with the record
+        template.setProducerListener(new ProducerListener<>() {
+            @Override
+            public void onError(ProducerRecord<String, byte[]> record, RecordMetadata metadata, Exception exception) {
+                log.warn("Send to {} failed, it will be retried: {}", record.topic(), exception.toString());
+            }
+        });
+        return template;
     }
 
     @Bean

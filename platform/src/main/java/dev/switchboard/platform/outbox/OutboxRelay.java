@@ -70,10 +70,13 @@ public final class OutboxRelay {
      * and left to the sweep: the state change is already durable, so the caller's request has succeeded.
      */
     public Mono<Void> relay(String collection, Object id) {
-        CompletableFuture<Void> done = relayNow(collection, id, true).toFuture();
-        return Mono.fromFuture(done, true)
-                .timeout(properties.relayTimeout())
-                .onErrorResume(TimeoutException.class, error -> Mono.empty());
+        // deferred: callers chain it after their write (write.then(relay(...))), so it must start on subscription
+        return Mono.defer(() -> {
+            CompletableFuture<Void> done = relayNow(collection, id, true).toFuture();
+            return Mono.fromFuture(done, true)
+                    .timeout(properties.relayTimeout())
+                    .onErrorResume(TimeoutException.class, error -> Mono.empty());
+        });
     }
 
     /** Relays until the document has nothing pending, or another relay holds it; never fails. */
@@ -88,7 +91,8 @@ public final class OutboxRelay {
      * completes; the sweep does not wait, it comes back.
      */
     Mono<Void> relayNow(String collection, Object id, boolean waitWhileClaimed) {
-        long deadline = System.nanoTime() + properties.claimTimeout().toNanos();
+        // waiting for another relay's claim is only worth it while a caller waits for this one
+        long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
         return mongo.getCollection(collection)
                 .flatMap(documents -> drain(documents, id, 0, waitWhileClaimed ? deadline : 0))
                 .onErrorResume(error -> {
@@ -133,6 +137,8 @@ public final class OutboxRelay {
                                 bytes(event.get("payload")))
                         .thenReturn(event.getString("eventId")))
                 .collectList()
+                // give up well before the claim lapses, so no other relay publishes these events at the same time
+                .timeout(publishDeadline())
                 .flatMap(published -> Mono.from(documents.updateOne(and(eq("_id", id), eq(CLAIM + ".id", claim)),
                         Updates.combine(
                                 Updates.pullByFilter(new Document("pendingEvents",
@@ -140,6 +146,11 @@ public final class OutboxRelay {
                                 Updates.unset(CLAIM)))))
                 .onErrorResume(error -> release(documents, id, claim).then(Mono.error(error)))
                 .then();
+    }
+
+    private Duration publishDeadline() {
+        Duration margin = properties.claimTimeout().dividedBy(6);
+        return properties.claimTimeout().minus(margin);
     }
 
     /** Gives a claim back after a failed publish, so the sweep need not wait for it to lapse. */

@@ -19,8 +19,8 @@ import reactor.core.scheduler.Schedulers;
  * A sweep that runs on every instance until the application stops, whatever one round does. The next
  * round starts one interval after the previous one ended (a slow round delays the next, it never ends the
  * task); a round longer than its timeout is cancelled; a failed round, including a failed preparation such
- * as index creation, is logged and tried again next time. Its last successful round is what
- * {@link PeriodicTaskHealth} reports: a task without success for {@link #staleAfter()} is DOWN.
+ * as index creation, is logged and tried again next time. {@link PeriodicTaskHealth} reports it: DOWN once it
+ * stopped or no round ended for {@link #staleAfter()}; its last success and failed rounds are details and metrics.
  */
 public final class PeriodicTask implements SmartLifecycle {
 
@@ -38,6 +38,7 @@ public final class PeriodicTask implements SmartLifecycle {
     private volatile boolean prepared;
     private volatile Instant startedAt;
     private volatile Instant lastSuccess;
+    private volatile Instant lastRoundEnd;
     private volatile Disposable running;
 
     /**
@@ -96,6 +97,7 @@ public final class PeriodicTask implements SmartLifecycle {
                     log.warn("{} round failed, trying again in {}: {}", name, interval, error.toString());
                     return Mono.empty();
                 })
+                .doFinally(signal -> lastRoundEnd = clock.instant())
                 .then();
     }
 
@@ -137,12 +139,17 @@ public final class PeriodicTask implements SmartLifecycle {
         return failures.get();
     }
 
-    /** Whether the task runs and has succeeded recently enough (or has only just started). */
+    /**
+     * Whether the task is alive: it runs and a round ended recently enough. A round that fails because a
+     * dependency is down still ends (it is counted, and {@link #lastSuccess} ages, for alerting), so an outage
+     * the task is built to ride out does not mark the service DOWN; a task that stopped or stopped finishing
+     * rounds does.
+     */
     public boolean healthy() {
         if (!isRunning()) {
             return false;
         }
-        Instant reference = lastSuccess != null ? lastSuccess : startedAt;
+        Instant reference = lastRoundEnd != null ? lastRoundEnd : startedAt;
         return reference != null && reference.plus(staleAfter()).isAfter(clock.instant());
     }
 }

@@ -47,6 +47,7 @@ public final class DecodingFailureEnvelope extends ChannelDuplexHandler {
             var enveloped = new DefaultFullHttpResponse(response.protocolVersion(), response.status(),
                     Unpooled.wrappedBuffer(body));
             enveloped.headers().set(response.headers())
+                    .remove(HttpHeaderNames.TRANSFER_ENCODING)
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
             response.release();
@@ -56,11 +57,15 @@ public final class DecodingFailureEnvelope extends ChannelDuplexHandler {
         super.write(ctx, message, promise);
     }
 
-    /** Reactor Netty's own refusal: a client error without a body or a content type. */
+    /**
+     * Reactor Netty's own refusal of a request it could not decode: a client error without a body or a content
+     * type that closes the connection (Spring's answers always have a body and keep the connection).
+     */
     static boolean bare(FullHttpResponse response) {
         int status = response.status().code();
         return status >= 400 && status < 500 && response.content().readableBytes() == 0
-                && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE);
+                && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)
+                && response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
     }
 
     static String describe(int status) {

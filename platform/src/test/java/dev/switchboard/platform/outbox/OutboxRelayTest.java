@@ -92,7 +92,7 @@ class OutboxRelayTest {
     @Test
     void aRelayAfterAWriteWaitsForTheClaimOfTheRelayBefore() {
         insert("doc-6", Instant.now().plusSeconds(30), "e1");
-        var waiting = relay.relay("things", "doc-6").toFuture();
+        var waiting = relay.relayNow("things", "doc-6", true).toFuture();
         // the earlier relay finishes: its events are gone, its claim released
         mongo.getCollection("things").flatMap(c -> Mono.from(c.updateOne(new Document("_id", "doc-6"),
                 new Document("$unset", new Document(OutboxRelay.CLAIM, "")))))
@@ -102,6 +102,17 @@ class OutboxRelayTest {
 
         assertThat(published).containsExactly("e1");
         assertThat(pending("doc-6")).isEmpty();
+    }
+
+    @Test
+    void aRelayStartsWhenSubscribedNotWhenAssembled() {
+        var later = relay.relay("things", "doc-7"); // assembled before the write, as write.then(relay(...)) does
+        insert("doc-7", null, "e1");
+
+        later.block(Duration.ofSeconds(10));
+
+        assertThat(published).containsExactly("e1");
+        assertThat(pending("doc-7")).isEmpty();
     }
 
     @Test
