@@ -25,7 +25,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
@@ -40,6 +40,17 @@ public final class FaultProxy implements AutoCloseable {
         FaultProxy proxy = new FaultProxy(name, port, target);
         proxy.restore();
         return proxy;
+    }
+
+    /** A proxy whose port is known now and whose target only later ({@link #start(InetSocketAddress)}). */
+    static FaultProxy reserve(String name, int port) {
+        return new FaultProxy(name, port, null);
+    }
+
+    /** Starts relaying to a target learnt after the proxy's port was handed out. */
+    void start(InetSocketAddress target) {
+        this.target = target;
+        restore();
     }
 
     public int port() {
@@ -85,8 +96,16 @@ public final class FaultProxy implements AutoCloseable {
                     closeQuietly(upstream);
                     continue;
                 }
-                open.add(client);
-                open.add(upstream);
+                synchronized (this) {
+                    // a connection accepted just before cut() must not outlive the outage
+                    if (listener != server) {
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 Thread.ofVirtual().start(() -> copy(client, upstream));
                 Thread.ofVirtual().start(() -> copy(upstream, client));
             } catch (IOException e) {

@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -29,6 +31,8 @@ public final class Infrastructure implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
     static final String HOST = "127.0.0.1";
+    /** The name Kafka's test kit gives the broker's client listener. */
+    private static final String BROKER_LISTENER = "EXTERNAL";
 
     /**
      * @param dataDir   where Mongo keeps its data; null for memory only
@@ -56,10 +60,12 @@ public final class Infrastructure implements AutoCloseable {
 
     private final FaultProxy mongoProxy;
     private final FaultProxy smtpProxy;
+    private final FaultProxy kafkaProxy;
 
     private Infrastructure(KafkaClusterTestKit kafka, MongoServer mongo, String mongoUri, GreenMail mail, int smtpPort,
-                           int imapPort, FaultProxy mongoProxy, FaultProxy smtpProxy) {
+                           int imapPort, FaultProxy mongoProxy, FaultProxy smtpProxy, FaultProxy kafkaProxy) {
         this.kafka = kafka;
+        this.kafkaProxy = kafkaProxy;
         this.mongoProxy = mongoProxy;
         this.smtpProxy = smtpProxy;
         this.mongo = mongo;
@@ -70,7 +76,11 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     public static Infrastructure start(Options options) {
-        KafkaClusterTestKit kafka = startKafka();
+        // with fault proxies the broker tells its clients (advertised listener) to connect through a proxy, so
+        // every client connection, also the ones metadata leads to, can be cut; the proxy learns where the
+        // broker really listens once it has bound its port
+        FaultProxy kafkaProxy = options.faultProxies() ? FaultProxy.reserve("kafka-proxy", freePort()) : null;
+        KafkaClusterTestKit kafka = startKafka(kafkaProxy);
         MongoServer mongo = null;
         try {
             mongo = new MongoServer(options.dataDir() == null ? new MemoryBackend() : h2(options.dataDir()));
@@ -83,14 +93,15 @@ public final class Infrastructure implements AutoCloseable {
                     new ServerSetup(imap, HOST, ServerSetup.PROTOCOL_IMAP)});
             mail.start();
             if (!options.faultProxies()) {
-                return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoPort, mail, smtp, imap, null, null);
+                return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoPort, mail, smtp, imap, null, null,
+                        null);
             }
             FaultProxy mongoProxy = FaultProxy.start("mongo-proxy", freePort(), new InetSocketAddress(HOST, mongoPort));
             FaultProxy smtpProxy = FaultProxy.start("smtp-proxy", freePort(), new InetSocketAddress(HOST, smtp));
             // a request during a database outage fails within seconds (then 503), not after the driver's 30 s
             String timeouts = "/?serverSelectionTimeoutMS=5000&connectTimeoutMS=3000";
             return new Infrastructure(kafka, mongo, "mongodb://" + HOST + ":" + mongoProxy.port() + timeouts, mail, smtp, imap,
-                    mongoProxy, smtpProxy);
+                    mongoProxy, smtpProxy, kafkaProxy);
         } catch (RuntimeException e) {
             if (mongo != null) {
                 mongo.shutdownNow();
@@ -100,13 +111,17 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
-    private static KafkaClusterTestKit startKafka() {
+    private static KafkaClusterTestKit startKafka(FaultProxy proxy) {
         try {
-            var cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            var nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
+                    .setNumControllerNodes(1);
+            if (proxy != null) {
+                nodes.setPerServerProperties(Map.of(0, Map.of(
+                        "advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + proxy.port())));
+            }
+            var cluster = new KafkaClusterTestKit.Builder(nodes.build())
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "5")
@@ -117,6 +132,10 @@ public final class Infrastructure implements AutoCloseable {
                     .build();
             cluster.format();
             cluster.startup();
+            if (proxy != null) {
+                int bound = cluster.brokers().get(0).boundPort(ListenerName.normalised(BROKER_LISTENER));
+                proxy.start(new InetSocketAddress(HOST, bound));
+            }
             cluster.waitForReadyBrokers();
             return cluster;
         } catch (Exception e) {
@@ -143,7 +162,15 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafkaProxy == null ? kafka.bootstrapServers() : HOST + ":" + kafkaProxy.port();
+    }
+
+    /** The fault proxy every Kafka client connection goes through (test stacks only). */
+    public FaultProxy kafkaProxy() {
+        if (kafkaProxy == null) {
+            throw new IllegalStateException("This stack runs without fault proxies");
+        }
+        return kafkaProxy;
     }
 
     public String mongoUri() {
@@ -193,6 +220,7 @@ public final class Infrastructure implements AutoCloseable {
         if (mongoProxy != null) {
             mongoProxy.close();
             smtpProxy.close();
+            kafkaProxy.close();
         }
         mail.stop();
         mongo.shutdownNow();

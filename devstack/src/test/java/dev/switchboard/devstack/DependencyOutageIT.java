@@ -85,6 +85,59 @@ class DependencyOutageIT {
         assertThat(settings.path("result").path("content").path("name").asString()).isEqualTo("Outage Support");
     }
 
+    @Test
+    void aBrokerOutageDuringTicketCreationLosesNothingAndTheSweepsGoOn(LocalStack stack) throws Exception {
+        var tenant = tenantWithSenderSettings(stack, "kafkadown");
+        List<String> customers = new ArrayList<>();
+        List<String> ticketIds = new ArrayList<>();
+        java.util.function.IntConsumer create = i -> {
+            String customer = "kafkadown-" + i + "-" + tenant.serviceId() + "@customers.example";
+            var created = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(customer));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            customers.add(customer);
+            ticketIds.add(LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString());
+        };
+        create.accept(0);
+        java.time.Instant outage = java.time.Instant.now();
+        stack.infrastructure().kafkaProxy().cut();
+        try {
+            // the tickets are stored while the broker is away; their events wait in the outbox
+            for (int i = 1; i <= 5; i++) {
+                create.accept(i);
+            }
+            Thread.sleep(BROKER_OUTAGE); // the outage itself, not a wait for an outcome
+        } finally {
+            stack.infrastructure().kafkaProxy().restore();
+            FaultWindows.record("kafka", outage, java.time.Instant.now());
+        }
+        create.accept(6);
+        long roundsAfterOutage = sweepRounds(stack);
+
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
+                assertThat(mailsTo(stack, customers).keySet()).containsExactlyInAnyOrderElementsOf(customers));
+        assertThat(mailsTo(stack, customers).values()).as("acknowledgements per customer").allMatch(count -> count == 1);
+        var keys = TopicTraffic.all(stack, dev.switchboard.schemas.Topic.TICKET_EVENTS).stream()
+                .map(org.apache.kafka.clients.consumer.ConsumerRecord::key).toList();
+        assertThat(keys).containsAll(ticketIds);
+        // the outbox sweep still runs after the outage
+        await().atMost(Duration.ofMinutes(1)).until(() -> sweepRounds(stack) > roundsAfterOutage);
+    }
+
+    /** How long the broker stays unreachable; the scenario is 30 seconds. */
+    static final Duration BROKER_OUTAGE = Duration.parse(System.getProperty("switchboard.fault.broker-outage", "PT30S"));
+
+    private static long sweepRounds(LocalStack stack) throws Exception {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                    + stack.managementPort("ticket-service") + "/actuator/prometheus"))
+                            .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            var matcher = java.util.regex.Pattern.compile(
+                    "switchboard_task_rounds_total\\{outcome=\"success\",task=\"outbox-sweep\"} ([0-9.E]+)").matcher(metrics);
+            return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : -1;
+        }
+    }
+
     private static TestTenants.TestTenant tenantWithSenderSettings(LocalStack stack, String prefix) {
         var tenant = TestTenants.create(stack, prefix);
         var saved = tenant.nhn().send("POST", tenant.path("mail.json"), LocalStack.JSON.writeValueAsString(Map.of(

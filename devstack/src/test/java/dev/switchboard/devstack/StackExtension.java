@@ -30,6 +30,16 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
         return stack(context);
     }
 
+    /** A new stack writes new logs: outages recorded by an earlier run no longer apply. */
+    private static LocalStack startFresh(LocalStack.Options options) {
+        try {
+            java.nio.file.Files.deleteIfExists(FaultWindows.file());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return LocalStack.start(options);
+    }
+
     /** How long an upload of the test stack waits for a ticket. */
     static final java.time.Duration UPLOAD_TTL = java.time.Duration.ofSeconds(30);
     /**
@@ -43,7 +53,7 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
     private static LocalStack stack(ExtensionContext context) {
         // the root store closes its AutoCloseable values when the whole run ends
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .computeIfAbsent(LocalStack.class, key -> LocalStack.start(new LocalStack.Options(
+                .computeIfAbsent(LocalStack.class, key -> startFresh(new LocalStack.Options(
                         Path.of(System.getProperty("switchboard.services.dir", "target/services")),
                         Path.of(System.getProperty("switchboard.logs.dir", "target/it-logs")),
                         Infrastructure.Options.ephemeral(), 0, StackSecrets.generate(),
