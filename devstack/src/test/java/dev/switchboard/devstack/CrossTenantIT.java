@@ -26,11 +26,11 @@ class CrossTenantIT {
         var intruder = TestTenants.create(stack, "intruder");
         long category = CategoryIT.create(owner, "{\"name\":\"Owner only\"}");
         String file = AttachmentIT.upload(owner.nhn(), "/" + owner.serviceId(), "owner.png", AttachmentIT.PNG);
-        var created = owner.nhn().send("POST", owner.path("ticket.json"), LocalStack.JSON.writeValueAsString(Map.of(
+        String ticketBody = LocalStack.JSON.writeValueAsString(Map.of(
                 "categoryId", category, "subject", SECRET_SUBJECT, "content", "c",
                 "endUser", Map.of("email", "owner-customer@customers.example", "username", "O", "usercode", "u1"),
-                "attachments", List.of(Map.of("attachmentId", file)))));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+                "attachments", List.of(Map.of("attachmentId", file))));
+        var created = TicketToMailIT.createWithFreshUpload(owner.nhn(), owner.path("ticket.json"), ticketBody);
         String ticket = LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString();
         String mailbox = ExternalAccountVerifyIT.mailbox(stack);
         String mailboxBody = ExternalAccountVerifyIT.body("127.0.0.1", stack.infrastructure().imapPort(), false, mailbox,

@@ -107,8 +107,6 @@ class TicketLifecycleIT {
         assertEnvelopeError(tenant.nhn().send("POST", tenant.path("ticket/enduser/u2/" + ticketId + "/comment.json"),
                 "{\"comment\":\"not mine\"}"), 404, "No ticket");
 
-        // uploaded just before use: an upload expires after UPLOAD_TTL, however slow the machine is
-        String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
         JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
                 "{\"comment\":\"Still nothing.\"}"));
         assertThat(again.path("status").asString()).isEqualTo("open");
@@ -179,7 +177,8 @@ class TicketLifecycleIT {
 
         // uploaded just before use: an upload expires after UPLOAD_TTL, however slow the machine is
         String customerFile = AttachmentIT.upload(tenant.nhn(), "/" + tenant.serviceId(), "photo.png", AttachmentIT.PNG);
-        JsonNode again = content(tenant.nhn().send("POST", tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
+        JsonNode again = content(TicketToMailIT.createWithFreshUpload(tenant.nhn(),
+                tenant.path("ticket/enduser/u1/" + ticketId + "/comment.json"),
                 "{\"comment\":\"A photo\",\"attachments\":[{\"attachmentId\":\"" + customerFile + "\"}]}"));
         assertThat(again.path("contents").get(1).path("attachments").findValuesAsString("fileName"))
                 .containsExactly("photo.png");
