@@ -17,12 +17,14 @@ import dev.switchboard.platform.outbox.PendingEvent;
  * @param leaseUntil       until when that instance alone may send it; only after that may another take it over
  * @param attempts         sends started, one per lease taken
  * @param attemptStartedAt when the latest of them started
+ * @param committingAttempt the attempt that reached SMTP's commit point (the body sent, the final {@code .} about
+ *                          to go): if its sender died there, the server may hold the mail, so it is not sent again
  */
 @Document(Delivery.COLLECTION)
 record Delivery(@Id String deliveryId, String serviceId, String ticketId, String purpose, String recipient,
                 String messageId, Status status, String owner, Instant leaseUntil, int attempts,
-                Instant attemptStartedAt, String lastError, Instant createdAt, Instant updatedAt,
-                List<PendingEvent> pendingEvents) {
+                Instant attemptStartedAt, Integer committingAttempt, String lastError, Instant createdAt,
+                Instant updatedAt, List<PendingEvent> pendingEvents) {
 
     static final String COLLECTION = "deliveries";
 

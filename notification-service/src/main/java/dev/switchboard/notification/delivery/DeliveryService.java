@@ -57,10 +57,13 @@ import reactor.core.scheduler.Schedulers;
  * {@link TransientDeliveryException} (retried, finally dead-lettered); a rejected recipient is a permanent
  * failure, recorded and published as {@code EmailFailed}.
  *
- * <p>What SMTP leaves possible: if the process dies after the server replied 250 to the mail's DATA but before
- * SENT was written, the lease runs out and a takeover sends the mail again. No SMTP client can close that window
- * without a transactional SMTP; it lasts only from the 250 reply to the Mongo write, and every copy carries the
- * same Message-ID (fixed per delivery), by which the recipient's server or mail client can drop the duplicate.
+ * <p>What SMTP leaves possible, and what is done about it: the server takes a mail when it answers the final
+ * {@code .} of DATA; a sender that dies around that moment cannot know whether it did. Just before sending the
+ * {@code .} the attempt records {@code committingAttempt} ({@link CommitPointSender}); a takeover that finds it
+ * does not send again but records the mail as sent. So a crash duplicates nothing; the price is that a sender
+ * dying in the instant between that write and the {@code .} reaching the server loses that one mail (the window
+ * is one socket write, against the whole reply-and-record round trip that duplicated mails before). A refusal
+ * the server itself answers clears the marker, so it is retried. Every copy also carries the same Message-ID.
  */
 @Service
 class DeliveryService {
@@ -68,10 +71,13 @@ class DeliveryService {
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
     /** Anything that looks like a mail address in a server reply. */
+    /** How long recording the commit point may take before the send is aborted (nothing handed over yet). */
+    private static final Duration COMMIT_POINT_WRITE = Duration.ofSeconds(5);
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"'(),;:\\[\\]]+@[^\\s<>\"'(),;:\\[\\]]+");
 
     private final ReactiveMongoTemplate mongo;
     private final JavaMailSenderImpl relay;
+    private final CommitPointSender sender;
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay outboxRelay;
@@ -85,6 +91,7 @@ class DeliveryService {
                     Outbox outbox, OutboxRelay outboxRelay, MailSendPool pool, NotificationProperties properties) {
         this.mongo = mongo;
         this.relay = relay;
+        this.sender = new CommitPointSender(relay);
         this.metadata = metadata;
         this.outbox = outbox;
         this.outboxRelay = outboxRelay;
@@ -140,7 +147,16 @@ class DeliveryService {
         if (delivery.leaseUntil() != null && delivery.leaseUntil().isAfter(clock.instant())) {
             return Mono.error(new DeliveryLeasedException(mail.deliveryId(), delivery.owner(), delivery.leaseUntil()));
         }
-        return takeOver(mail).flatMap(taken -> send(mail, taken.attempts(), taken.attemptStartedAt()));
+        return takeOver(mail).flatMap(taken -> {
+            if (taken.committingAttempt() != null) {
+                // the sender before died between the commit point and recording the outcome: the server most
+                // likely has the mail, and sending it again is the duplicate this marker exists to prevent
+                log.warn("Delivery {} attempt {} had reached the SMTP commit point when its sender stopped; "
+                        + "treated as sent, not sent again", mail.deliveryId(), taken.committingAttempt());
+                return markSent(mail);
+            }
+            return send(mail, taken.attempts(), taken.attemptStartedAt());
+        });
     }
 
     /** Takes the lease that ran out (or that a delivery from before leases never had); of racing takers one wins. */
@@ -157,7 +173,7 @@ class DeliveryService {
     }
 
     private Mono<Void> send(OutboundMail mail, int attempt, Instant startedAt) {
-        return smtp(mail, startedAt).materialize().flatMap(outcome -> {
+        return smtp(mail, attempt, startedAt).materialize().flatMap(outcome -> {
             if (!outcome.isOnError()) {
                 return markSent(mail);
             }
@@ -172,11 +188,11 @@ class DeliveryService {
 
     // SMTP is blocking I/O: it runs on the bounded mail-send pool, never on an event loop. The deadline counts
     // from the lease's start, so the send is over (or cut off) well before the lease runs out.
-    private Mono<Void> smtp(OutboundMail mail, Instant startedAt) {
+    private Mono<Void> smtp(OutboundMail mail, int attempt, Instant startedAt) {
         return Mono.<Void>fromRunnable(() -> {
             try (var deadline = new Deadline(sendTimeout.minus(Duration.between(startedAt, clock.instant())))) {
                 try {
-                    relay.send(message(mail));
+                    sender.send(message(mail), () -> reachCommitPoint(mail, attempt));
                 } catch (MailException e) {
                     if (deadline.expired()) {
                         throw new MailSendException("SMTP conversation cut off after relay.send-timeout " + sendTimeout);
@@ -185,6 +201,21 @@ class DeliveryService {
                 }
             }
         }).subscribeOn(pool.scheduler());
+    }
+
+    /**
+     * Records, on the sending thread, that this attempt is about to hand the mail over; only while this instance
+     * still holds the lease for it, else the send is aborted before the server takes anything.
+     */
+    private void reachCommitPoint(OutboundMail mail, int attempt) throws MessagingException {
+        var mine = sending(mail.deliveryId()).addCriteria(Criteria.where("owner").is(owner).and("attempts").is(attempt));
+        Long matched = mongo.updateFirst(mine, new Update().set("committingAttempt", attempt)
+                        .set("updatedAt", clock.instant()), Delivery.class)
+                .map(result -> result.getMatchedCount())
+                .block(COMMIT_POINT_WRITE);
+        if (matched == null || matched == 0) {
+            throw new MessagingException("The lease of delivery " + mail.deliveryId() + " was lost; not handing the mail over");
+        }
     }
 
     private Mono<Void> markSent(OutboundMail mail) {
@@ -219,8 +250,12 @@ class DeliveryService {
         log.warn("Delivery {} attempt {} failed, will be retried: {}", mail.deliveryId(), attempt, reason);
         var mine = sending(mail.deliveryId()).addCriteria(Criteria.where("owner").is(owner).and("attempts").is(attempt));
         var now = clock.instant();
-        return mongo.updateFirst(mine, new Update().set("lastError", reason).set("leaseUntil", now)
-                .set("updatedAt", now), Delivery.class).then();
+        var update = new Update().set("lastError", reason).set("leaseUntil", now).set("updatedAt", now);
+        if (serverRefused(error)) {
+            // the server answered the final '.' (or an earlier step) with a refusal: it does not have the mail
+            update.unset("committingAttempt");
+        }
+        return mongo.updateFirst(mine, update, Delivery.class).then();
     }
 
     MimeMessage message(OutboundMail mail) {
@@ -271,6 +306,27 @@ class DeliveryService {
                 return shared;
             }
         };
+    }
+
+    /**
+     * Whether the server itself refused (an SMTP reply, or a failure before the commit point): then it does not
+     * hold the mail. A timeout or a broken connection after the commit point is not that.
+     */
+    private static boolean serverRefused(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException
+                    || t instanceof org.eclipse.angus.mail.smtp.SMTPAddressFailedException) {
+                return true;
+            }
+            if (t instanceof MailSendException send && send.getFailedMessages().values().stream()
+                    .anyMatch(DeliveryService::serverRefused)) {
+                return true;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean isPermanent(Throwable error) {

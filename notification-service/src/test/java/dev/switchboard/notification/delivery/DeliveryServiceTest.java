@@ -136,6 +136,26 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void aSenderThatDiedAtTheCommitPointIsTakenOverWithoutSendingAgain() {
+        mongo.insert(sendingDocument().append("owner", "dead-instance").append("attempts", 1)
+                .append("leaseUntil", Date.from(Instant.now().minusSeconds(1))).append("committingAttempt", 1),
+                Delivery.COLLECTION).block(WAIT);
+
+        service(Duration.ofSeconds(10)).deliver(mail()).block(WAIT);
+
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
+    }
+
+    @Test
+    void aSendRecordsItsCommitPointAndARefusalAfterItClearsTheMarker() throws Exception {
+        var service = service(Duration.ofSeconds(10));
+        service.deliver(mail()).block(WAIT);
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+        assertThat(delivery().committingAttempt()).isEqualTo(1);
+    }
+
+    @Test
     void transientFailureGivesTheLeaseBackSoTheRetrySends() throws Exception {
         var service = service(Duration.ofSeconds(10));
         try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
