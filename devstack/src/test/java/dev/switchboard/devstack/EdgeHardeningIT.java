@@ -198,4 +198,25 @@ class EdgeHardeningIT {
             assertThat(response.body()).doesNotContain("Exception").hasSizeLessThan(5_000);
         }
     }
+
+    @Test
+    void aTimestampFromTheFutureIsRefusedLikeAnExpiredOne(LocalStack stack) {
+        long sixMinutesAhead = System.currentTimeMillis() + java.time.Duration.ofMinutes(6).toMillis();
+        EdgeAuthenticationIT.assertEnvelopeError(stack.nhnClient().send("POST", EdgeAuthenticationIT.TICKET,
+                EdgeAuthenticationIT.VALID, sixMinutesAhead), 400, "expired");
+    }
+
+    @Test
+    void internalHeadersAClientSendsAreDroppedAtTheEdge(LocalStack stack) throws Exception {
+        // a forged edge token and tenant header through the gateway: the edge replaces them with its own
+        var forged = stack.nhnClient().send("GET", "/demo/openapi/v1/mail.json", null,
+                Map.of("X-Switchboard-Edge", "v2.b3RoZXI.0.forged", "X-Switchboard-Tenant", "other"));
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(200);
+        assertThat(LocalStack.JSON.readTree(forged.body()).path("header").path("isSuccessful").asBoolean()).isTrue();
+        // and without a valid signature the forged headers open nothing
+        var unsigned = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/demo/openapi/v1/mail.json"))
+                .header("X-Switchboard-Edge", "v2.ZGVtbw.0.forged").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isBetween(400, 403);
+        assertRefusalInItsDialect("/demo/openapi/v1/mail.json", unsigned, unsigned.body());
+    }
 }
