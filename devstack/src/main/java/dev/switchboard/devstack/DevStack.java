@@ -59,13 +59,22 @@ public final class DevStack {
                   Kafka             %s
                   MongoDB           %s
                   mail (GreenMail)  SMTP %s:%d, IMAP %s:%d; log in with the full mail address as user and password
+                  management        %s (health, metrics, dead letters: http://127.0.0.1:PORT/actuator/...)
                   details           %s
                   logs              %s
                 Press Ctrl-C to stop.
                 %n""", seconds, stack.baseUrl(), demo.serviceId(), demo.organizationId(), demo.serviceKey(),
                 demo.basicAuthorization(), demo.bearerAuthorization(), secrets.operatorToken(), in.kafkaBootstrapServers(), in.mongoUri(), in.mailHost(), in.smtpPort(),
-                in.mailHost(), in.imapPort(), dataDir.resolve("demo-tenant.json"), dataDir.resolve("logs"));
+                in.mailHost(), in.imapPort(), managementPorts(stack), dataDir.resolve("demo-tenant.json"),
+                dataDir.resolve("logs"));
         stopped.await();
+    }
+
+    /** Each service's management port, as {@code name=port}, for health checks and dead-letter re-drives. */
+    private static String managementPorts(LocalStack stack) {
+        return String.join(" ", java.util.stream.Stream.of("gateway", "account-service", "ticket-service",
+                "attachment-service", "notification-service")
+                .map(name -> name + "=" + stack.managementPort(name)).toList());
     }
 
     /** The same demo tenant across restarts: its secrets are kept in demo-tenant.json once generated. */
