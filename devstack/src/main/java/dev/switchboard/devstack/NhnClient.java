@@ -129,7 +129,7 @@ public final class NhnClient {
         var builder = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json");
-        headers.forEach(builder::header);
+        headers.forEach(builder::setHeader); // may replace the Content-Type, for tests of what the edge refuses
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }

@@ -3,17 +3,23 @@ package dev.switchboard.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import jakarta.mail.Message;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
+import dev.switchboard.schemas.Topic;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -90,7 +96,7 @@ class DependencyOutageIT {
         var tenant = tenantWithSenderSettings(stack, "kafkadown");
         List<String> customers = new ArrayList<>();
         List<String> ticketIds = new ArrayList<>();
-        java.util.function.IntConsumer create = i -> {
+        IntConsumer create = i -> {
             String customer = "kafkadown-" + i + "-" + tenant.serviceId() + "@customers.example";
             var created = tenant.nhn().send("POST", tenant.path("ticket.json"), ticket(customer));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
@@ -98,7 +104,7 @@ class DependencyOutageIT {
             ticketIds.add(LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString());
         };
         create.accept(0);
-        java.time.Instant outage = java.time.Instant.now();
+        Instant outage = Instant.now();
         stack.infrastructure().kafkaProxy().cut();
         try {
             // the tickets are stored while the broker is away; their events wait in the outbox
@@ -108,7 +114,7 @@ class DependencyOutageIT {
             Thread.sleep(BROKER_OUTAGE); // the outage itself, not a wait for an outcome
         } finally {
             stack.infrastructure().kafkaProxy().restore();
-            FaultWindows.record("kafka", outage, java.time.Instant.now());
+            FaultWindows.record("kafka", outage, Instant.now());
         }
         create.accept(6);
         long roundsAfterOutage = sweepRounds(stack);
@@ -116,8 +122,8 @@ class DependencyOutageIT {
         await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
                 assertThat(mailsTo(stack, customers).keySet()).containsExactlyInAnyOrderElementsOf(customers));
         assertThat(mailsTo(stack, customers).values()).as("acknowledgements per customer").allMatch(count -> count == 1);
-        var keys = TopicTraffic.all(stack, dev.switchboard.schemas.Topic.TICKET_EVENTS).stream()
-                .map(org.apache.kafka.clients.consumer.ConsumerRecord::key).toList();
+        var keys = TopicTraffic.all(stack, Topic.TICKET_EVENTS).stream()
+                .map(ConsumerRecord::key).toList();
         assertThat(keys).containsAll(ticketIds);
         // the outbox sweep still runs after the outage
         await().atMost(Duration.ofMinutes(1)).until(() -> sweepRounds(stack) > roundsAfterOutage);
@@ -127,12 +133,12 @@ class DependencyOutageIT {
     static final Duration BROKER_OUTAGE = Duration.parse(System.getProperty("switchboard.fault.broker-outage", "PT30S"));
 
     private static long sweepRounds(LocalStack stack) throws Exception {
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+        try (var http = HttpClient.newHttpClient()) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                                     + stack.managementPort("ticket-service") + "/actuator/prometheus"))
-                            .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
                     .body();
-            var matcher = java.util.regex.Pattern.compile(
+            var matcher = Pattern.compile(
                     "switchboard_task_rounds_total\\{outcome=\"success\",task=\"outbox-sweep\"} ([0-9.E]+)").matcher(metrics);
             return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : -1;
         }
@@ -151,14 +157,7 @@ class DependencyOutageIT {
                 "endUser", Map.of("email", customer, "username", "Customer")));
     }
 
-    private static Map<String, Integer> mailsTo(LocalStack stack, List<String> customers) throws Exception {
-        Map<String, Integer> counts = new java.util.HashMap<>();
-        for (MimeMessage mail : stack.infrastructure().mail().getReceivedMessages()) {
-            var to = mail.getRecipients(Message.RecipientType.TO);
-            if (to != null && customers.contains(((InternetAddress) to[0]).getAddress())) {
-                counts.merge(((InternetAddress) to[0]).getAddress(), 1, Integer::sum);
-            }
-        }
-        return counts;
+    private static Map<String, Integer> mailsTo(LocalStack stack, List<String> customers) {
+        return TicketToMailIT.mailsPerRecipient(stack, customers::contains);
     }
 }

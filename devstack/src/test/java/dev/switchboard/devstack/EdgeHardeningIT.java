@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.switchboard.platform.edge.NhnSignature;
 import tools.jackson.databind.JsonNode;
 
 /** No anonymous way in, and every refusal in the dialect's envelope: what a hostile client tried first. */
@@ -80,29 +79,17 @@ class EdgeHardeningIT {
     void aMalformedContentTypeOnASignedPostIsA400(LocalStack stack) throws Exception {
         for (String contentType : List.of("application/json; charset=nonsense", "application/json, text/html",
                 "application/json; charset=")) {
-            var response = signed(stack, "POST", EdgeAuthenticationIT.TICKET, EdgeAuthenticationIT.VALID, contentType);
+            var response = stack.nhnClient().send("POST", EdgeAuthenticationIT.TICKET, EdgeAuthenticationIT.VALID,
+                    Map.of("Content-Type", contentType));
             EdgeAuthenticationIT.assertEnvelopeError(response, 400, "Content-Type");
         }
     }
 
     @Test
     void onlyTheUploadEndpointTakesMultipart(LocalStack stack) throws Exception {
-        var response = signed(stack, "POST", EdgeAuthenticationIT.TICKET, "--x\r\n\r\n--x--\r\n",
-                "multipart/form-data; boundary=x");
+        var response = stack.nhnClient().send("POST", EdgeAuthenticationIT.TICKET, "--x\r\n\r\n--x--\r\n",
+                Map.of("Content-Type", "multipart/form-data; boundary=x"));
         EdgeAuthenticationIT.assertEnvelopeError(response, 415, "multipart/form-data is accepted only by");
-    }
-
-    private HttpResponse<String> signed(LocalStack stack, String method, String path, String body, String contentType)
-            throws Exception {
-        var demo = stack.demoTenant();
-        String timestamp = Long.toString(System.currentTimeMillis());
-        String signature = NhnSignature.sign(demo.serviceKey(), demo.organizationId(), path, Map.of(),
-                body.getBytes(StandardCharsets.UTF_8), timestamp);
-        var request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", contentType).header("Authorization", signature)
-                .header("X-TC-Timestamp", timestamp)
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -196,6 +196,23 @@ class TicketToMailIT {
                 .toList();
     }
 
+    /** How many mails GreenMail received for each recipient the filter accepts. */
+    static java.util.Map<String, Integer> mailsPerRecipient(LocalStack stack,
+                                                            java.util.function.Predicate<String> recipient) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (MimeMessage mail : stack.infrastructure().mail().getReceivedMessages()) {
+            try {
+                var to = mail.getRecipients(Message.RecipientType.TO);
+                if (to != null && recipient.test(((InternetAddress) to[0]).getAddress())) {
+                    counts.merge(((InternetAddress) to[0]).getAddress(), 1, Integer::sum);
+                }
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return counts;
+    }
+
     /** The decoded text/html part of a mail. */
     static String htmlPart(jakarta.mail.Part part) throws Exception {
         if (part.isMimeType("text/html")) {
