@@ -30,6 +30,14 @@ public final class HybridSeal {
         return serviceId + ":agent-secret";
     }
 
+    /**
+     * Associated data of a tenant's sealed Webitel token secret (the HMAC key of its {@code X-Access-Token}),
+     * distinct from the service key's and the agent secret's, so none can be passed off as another.
+     */
+    public static String webitelTokenSecretContext(String serviceId) {
+        return serviceId + ":webitel-token-secret";
+    }
+
     /** The sealing side, from the recipient's public keyset. */
     public static final class Sealer {
         private final HybridEncrypt encrypt;

@@ -28,6 +28,18 @@ class SecretsTest {
     }
 
     @Test
+    void aSealedWebitelTokenSecretOpensAsNothingElse() {
+        var pair = Keysets.newKeyPair();
+        var opener = new HybridSeal.Opener(pair.privateKeyset());
+        byte[] sealed = new HybridSeal.Sealer(pair.publicKeyset()).seal("s", HybridSeal.webitelTokenSecretContext("demo"));
+        assertThat(opener.open(sealed, HybridSeal.webitelTokenSecretContext("demo"))).isEqualTo("s");
+        for (String other : new String[] {"demo", HybridSeal.agentSecretContext("demo"),
+                HybridSeal.webitelTokenSecretContext("other")}) {
+            assertThatThrownBy(() -> opener.open(sealed, other)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void keyedHashIsStablePerKeyAndUnambiguous() {
         var hash = new KeyedHash(Keysets.newHashKey());
         assertThat(hash.of("demo", "a@example.com")).isEqualTo(hash.of("demo", "a@example.com")).hasSize(43);
