@@ -24,4 +24,9 @@ public class ApiErrorConfiguration {
     SuperOfficeErrorHandler superOfficeErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
         return new SuperOfficeErrorHandler(json, nhnErrorHandler);
     }
+
+    @Bean
+    WebitelErrorHandler webitelErrorHandler(JsonMapper json, NhnErrorHandler nhnErrorHandler) {
+        return new WebitelErrorHandler(json, nhnErrorHandler);
+    }
 }
