@@ -12,6 +12,9 @@ import javax.net.ssl.SSLException;
 import org.springframework.stereotype.Component;
 
 import dev.switchboard.account.config.AccountProperties;
+import dev.switchboard.platform.net.ConnectionDeadline;
+import dev.switchboard.platform.net.MailHostGuard;
+import dev.switchboard.platform.net.PinnedSockets;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
@@ -75,7 +78,7 @@ class MailVerifier {
             return new Outcome("host unreachable: unknown host " + host);
         }
         String protocol = ssl ? kind.tls : kind.plain;
-        try (var deadline = new LoginDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
+        try (var deadline = new ConnectionDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
             Session session = Session.getInstance(settings(kind, ssl, address, deadline));
             try (Service service = kind == Protocol.IMAP ? session.getStore(protocol) : session.getTransport(protocol)) {
                 service.connect(host, port, user, password);
@@ -98,7 +101,7 @@ class MailVerifier {
      * it does not fall back); a server that does not offer it gets no password in clear, unless it is a
      * loopback server the operator allowed (the local stack's GreenMail).
      */
-    Properties settings(Protocol kind, boolean ssl, InetAddress address, LoginDeadline deadline) {
+    Properties settings(Protocol kind, boolean ssl, InetAddress address, ConnectionDeadline deadline) {
         String prefix = "mail." + (ssl ? kind.tls : kind.plain);
         Properties config = new Properties();
         String timeout = Long.toString(properties.mailReadTimeout().toMillis());

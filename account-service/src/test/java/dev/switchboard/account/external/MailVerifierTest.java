@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.account.config.AccountProperties;
+import dev.switchboard.platform.net.ConnectionDeadline;
+import dev.switchboard.platform.net.MailHostGuard;
 import reactor.core.scheduler.Schedulers;
 
 /** Login settings, the overall deadline and STARTTLS, against servers on 127.0.0.1 only. */
@@ -33,11 +35,11 @@ class MailVerifierTest {
     private static MailVerifier verifier(List<String> allowed, Duration readTimeout, Duration deadline) {
         var properties = new AccountProperties("t", "k", "e", "oc.example", allowed,
                 Duration.ofSeconds(2), readTimeout, deadline);
-        return new MailVerifier(new MailHostGuard(properties), properties);
+        return new MailVerifier(new MailHostGuard(properties.mailHostsAllowed()), properties);
     }
 
     private static Properties settings(MailVerifier.Protocol kind, boolean ssl, String address) throws Exception {
-        try (var deadline = new LoginDeadline(Duration.ofMinutes(1), Schedulers.parallel())) {
+        try (var deadline = new ConnectionDeadline(Duration.ofMinutes(1), Schedulers.parallel())) {
             return verifier(List.of("127.0.0.1/32"), Duration.ofSeconds(10), Duration.ofSeconds(20))
                     .settings(kind, ssl, InetAddress.getByName(address), deadline);
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.account.external;
+package dev.switchboard.platform.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ class PinnedSocketsTest {
     void connectsToThePinnedAddressWhateverTheNameResolvesTo() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 10, loopback);
-             var deadline = new LoginDeadline(Duration.ofMinutes(1), Schedulers.parallel())) {
+             var deadline = new ConnectionDeadline(Duration.ofMinutes(1), Schedulers.parallel())) {
             int port = server.getLocalPort();
             // a name that resolves nowhere stands for one that was re-pointed after the check
             try (Socket socket = PinnedSockets.plain(loopback, deadline).createSocket()) {

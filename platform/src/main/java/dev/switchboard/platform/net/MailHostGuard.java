@@ -1,4 +1,4 @@
-package dev.switchboard.account.external;
+package dev.switchboard.platform.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,19 +6,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.springframework.stereotype.Component;
-
-import dev.switchboard.account.config.AccountProperties;
-
 /**
- * Decides whether Switchboard may connect to a host a tenant gave it. Loopback, private, link-local,
- * multicast, wildcard, reserved and unique-local addresses (in any IPv6 spelling that leads to one) would
- * let a tenant probe the platform's own network, so they are refused unless the operator allow-listed
- * their network (the local stack allows GreenMail on 127.0.0.1). Every address the name resolves to must
- * pass.
+ * Decides whether Switchboard may connect to a mail server a tenant named (a mailbox's IMAP or SMTP host, a
+ * tenant's SMTP transport). Loopback, private, link-local, multicast, wildcard, reserved and unique-local
+ * addresses (in any IPv6 spelling that leads to one) would let a tenant probe the platform's own network, so
+ * they are refused unless the operator allow-listed their network (the local stack allows GreenMail on
+ * 127.0.0.1). Every address the name resolves to must pass.
+ *
+ * <p>Each service that connects to tenants' mail servers makes one from its own
+ * {@code mail-hosts-allowed} property; connect to the address {@link #check} returned, through
+ * {@link PinnedSockets}, so a changed DNS answer cannot redirect the connection.
  */
-@Component
-class MailHostGuard {
+public final class MailHostGuard {
 
     /** IPv4 networks that are not the public Internet (RFC 6890 special-purpose registry). */
     private static final List<Cidr> SPECIAL_V4 = Stream.of(
@@ -33,12 +32,24 @@ class MailHostGuard {
 
     private final List<Cidr> allowed;
 
-    MailHostGuard(AccountProperties properties) {
-        this.allowed = properties.mailHostsAllowed().stream().map(Cidr::parse).toList();
+    /**
+     * @param allowedNetworks networks in CIDR notation ({@code 127.0.0.1/32}) whose addresses may be used
+     *                        although they are private, loopback or reserved
+     * @throws IllegalArgumentException when one of them is not a network in CIDR notation
+     */
+    public MailHostGuard(List<String> allowedNetworks) {
+        this.allowed = allowedNetworks.stream().map(Cidr::parse).toList();
     }
 
-    /** Blocking DNS resolution: call off the event loop. */
-    InetAddress check(String host) throws RefusedHostException, UnknownHostException {
+    /**
+     * Resolves the host and checks every address it resolves to. Blocking DNS resolution: call off the
+     * event loop.
+     *
+     * @return the first address, the one to connect to
+     * @throws RefusedHostException when one of the addresses is internal and not allowed
+     * @throws UnknownHostException when the name does not resolve
+     */
+    public InetAddress check(String host) throws RefusedHostException, UnknownHostException {
         InetAddress[] addresses = InetAddress.getAllByName(host);
         for (InetAddress address : addresses) {
             if (internal(address) && allowed.stream().noneMatch(cidr -> cidr.contains(address))) {
@@ -53,7 +64,7 @@ class MailHostGuard {
      * Whether a password may cross the network in clear to this (already checked) address: only to a
      * loopback server the operator allowed, like the local stack's GreenMail on 127.0.0.1.
      */
-    boolean mayLoginInClear(InetAddress address) {
+    public boolean mayLoginInClear(InetAddress address) {
         return address.isLoopbackAddress() && allowed.stream().anyMatch(cidr -> cidr.contains(address));
     }
 
@@ -63,7 +74,7 @@ class MailHostGuard {
      * form ({@code ::a.b.c.d}) is deprecated and refused outright, like Teredo, whose embedded address is
      * obfuscated.
      */
-    static boolean internal(InetAddress address) {
+    public static boolean internal(InetAddress address) {
         byte[] bytes = address.getAddress();
         return bytes.length == 4 ? internalV4(bytes, 0) : internalV6(bytes);
     }
@@ -102,8 +113,8 @@ class MailHostGuard {
         return true;
     }
 
-    /** A host the guard refused. */
-    static final class RefusedHostException extends Exception {
+    /** A host the guard refused; the message names the host and the address, and may be shown to the tenant. */
+    public static final class RefusedHostException extends Exception {
         RefusedHostException(String message) {
             super(message);
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.account.external;
+package dev.switchboard.platform.net;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -11,11 +11,12 @@ import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The deadline of one mail login: when it passes, every socket the login opened is closed. Read timeouts
- * bound each read, not the login, so a server that answers a byte just within them would hold the verifying
- * thread for ever; closing the socket makes the blocked read fail at once.
+ * The deadline of one conversation with a mail server (a login, a test mail): when it passes, every socket
+ * the conversation opened is closed. Read timeouts bound each read, not the conversation, so a server that
+ * answers a byte just within them would hold the calling thread for ever; closing the socket makes the
+ * blocked read fail at once.
  */
-final class LoginDeadline implements AutoCloseable {
+public final class ConnectionDeadline implements AutoCloseable {
 
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
     private final Duration limit;
@@ -23,13 +24,13 @@ final class LoginDeadline implements AutoCloseable {
     private volatile boolean expired;
 
     /** Starts the clock; closing the sockets is quick, so any Reactor scheduler may run it. */
-    LoginDeadline(Duration limit, Scheduler scheduler) {
+    public ConnectionDeadline(Duration limit, Scheduler scheduler) {
         this.limit = limit;
         this.timer = scheduler.schedule(this::expire, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Puts a socket under the deadline; one opened after it passed is closed at once. */
-    <S extends Socket> S track(S socket) {
+    public <S extends Socket> S track(S socket) {
         sockets.add(socket);
         // expire() sets the flag before it walks the queue, so a socket added concurrently is closed by one of us
         if (expired) {
@@ -38,20 +39,21 @@ final class LoginDeadline implements AutoCloseable {
         return socket;
     }
 
-    boolean expired() {
+    /** Whether the deadline passed (and the sockets were closed): what a failure that followed really means. */
+    public boolean expired() {
         return expired;
     }
 
-    Duration limit() {
+    public Duration limit() {
         return limit;
     }
 
     private void expire() {
         expired = true;
-        sockets.forEach(LoginDeadline::closeQuietly);
+        sockets.forEach(ConnectionDeadline::closeQuietly);
     }
 
-    /** The login ended: the timer is no longer needed. */
+    /** The conversation ended: the timer is no longer needed. */
     @Override
     public void close() {
         timer.dispose();
@@ -61,7 +63,7 @@ final class LoginDeadline implements AutoCloseable {
         try {
             socket.close();
         } catch (IOException alreadyBroken) {
-            // the login it belongs to fails either way; the deadline is what it reports
+            // the conversation it belongs to fails either way; the deadline is what it reports
         }
     }
 }

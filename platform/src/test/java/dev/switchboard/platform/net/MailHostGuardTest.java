@@ -1,28 +1,20 @@
-package dev.switchboard.account.external;
+package dev.switchboard.platform.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.switchboard.account.config.AccountProperties;
-
 /** Only literals are checked here: resolving them needs no DNS. */
 class MailHostGuardTest {
 
-    static AccountProperties properties(List<String> allowed, Duration loginDeadline) {
-        return new AccountProperties("t", "k", "e", "oc.example", allowed, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), loginDeadline);
-    }
-
     static MailHostGuard guard(List<String> allowed) {
-        return new MailHostGuard(properties(allowed, Duration.ofSeconds(20)));
+        return new MailHostGuard(allowed);
     }
 
     @ParameterizedTest

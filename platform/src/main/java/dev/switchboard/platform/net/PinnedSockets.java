@@ -1,4 +1,4 @@
-package dev.switchboard.account.external;
+package dev.switchboard.platform.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,19 +12,23 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * Socket factories for the mail client that connect to the address {@link MailHostGuard} checked, whatever
  * the name resolves to by the time the client connects: a DNS answer that changes between the check and
- * the connection (DNS rebinding) cannot redirect the login to an internal host. TLS still runs against the
- * host name (SNI and the server identity check use the name the tenant gave).
+ * the connection (DNS rebinding) cannot redirect the conversation to an internal host. TLS still runs
+ * against the host name (SNI and the server identity check use the name the tenant gave). Every socket is
+ * put under the conversation's {@link ConnectionDeadline}.
+ *
+ * <p>For Angus Mail, set {@code mail.<protocol>.socketFactory} to {@link #plain} and
+ * {@code mail.<protocol>.ssl.socketFactory} to {@link #tls} (the latter also wraps STARTTLS).
  */
-final class PinnedSockets {
+public final class PinnedSockets {
 
     private PinnedSockets() {
     }
 
     /**
      * Plain connections (and the socket a STARTTLS upgrade wraps) to the checked address, each closed when
-     * the login's deadline passes.
+     * the conversation's deadline passes.
      */
-    static SocketFactory plain(InetAddress address, LoginDeadline deadline) {
+    public static SocketFactory plain(InetAddress address, ConnectionDeadline deadline) {
         return new SocketFactory() {
             @Override
             public Socket createSocket() {
@@ -55,11 +59,19 @@ final class PinnedSockets {
     }
 
     /**
-     * TLS from the first byte: a pinned plain socket under the login's deadline, wrapped by the platform's
-     * TLS for the host name. Closing the plain socket also ends a TLS read blocked on it.
+     * TLS from the first byte: a pinned plain socket under the deadline, wrapped by the platform's TLS (the
+     * JVM's trusted certificates) for the host name. Closing the plain socket also ends a TLS read blocked
+     * on it.
      */
-    static SSLSocketFactory tls(InetAddress address, LoginDeadline deadline) {
-        SSLSocketFactory platform = (SSLSocketFactory) SSLSocketFactory.getDefault();
+    public static SSLSocketFactory tls(InetAddress address, ConnectionDeadline deadline) {
+        return tls(address, deadline, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * As {@link #tls(InetAddress, ConnectionDeadline)}, with the given TLS doing the wrapping (its own trust
+     * decisions, socket parameters), also for the STARTTLS upgrade of a pinned plain socket.
+     */
+    public static SSLSocketFactory tls(InetAddress address, ConnectionDeadline deadline, SSLSocketFactory platform) {
         return new SSLSocketFactory() {
             @Override
             public Socket createSocket() {
@@ -104,7 +116,7 @@ final class PinnedSockets {
         };
     }
 
-    private static Socket connected(InetAddress address, int port, LoginDeadline deadline) throws IOException {
+    private static Socket connected(InetAddress address, int port, ConnectionDeadline deadline) throws IOException {
         Socket socket = deadline.track(new PinnedSocket(address));
         socket.connect(new InetSocketAddress(address, port));
         return socket;
