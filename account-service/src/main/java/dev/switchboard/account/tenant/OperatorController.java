@@ -11,11 +11,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.switchboard.account.tenant.TenantRequests.AgentSecretRequest;
 import dev.switchboard.account.tenant.TenantRequests.CreateTenantRequest;
+import dev.switchboard.account.tenant.TenantRequests.WebitelTokenRequest;
 import dev.switchboard.platform.web.NhnResponse;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
-/** Operator API: register tenants, look them up, set their agent secret, enable and disable them. */
+/**
+ * Operator API: register tenants, look them up, set their agent secret, issue their Webitel credentials, enable and
+ * disable them.
+ */
 @RestController
 @RequestMapping("/operator/v1/tenants")
 class OperatorController {
@@ -44,6 +48,27 @@ class OperatorController {
                                      @Valid @RequestBody(required = false) AgentSecretRequest request,
                                      @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return tenants.setAgentSecret(serviceId, request == null ? null : request.agentSecret(), correlationId)
+                .map(NhnResponse::content);
+    }
+
+    /**
+     * Issues new Webitel credentials ({@code X-Key} and {@code X-Access-Token}), replacing any earlier ones; the
+     * answer shows the token this once.
+     */
+    @PostMapping("/{serviceId}/webitel-credentials")
+    Mono<NhnResponse> issueWebitelCredentials(@PathVariable String serviceId,
+                                              @Valid @RequestBody(required = false) WebitelTokenRequest request,
+                                              @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return tenants.issueWebitelCredentials(serviceId, request == null ? null : request.ttlSeconds(), correlationId)
+                .map(NhnResponse::content);
+    }
+
+    /** A new token (new expiry, new secret) for the same {@code X-Key}; the token it replaces stops working. */
+    @PostMapping("/{serviceId}/webitel-credentials/renew")
+    Mono<NhnResponse> renewWebitelToken(@PathVariable String serviceId,
+                                        @Valid @RequestBody(required = false) WebitelTokenRequest request,
+                                        @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return tenants.renewWebitelToken(serviceId, request == null ? null : request.ttlSeconds(), correlationId)
                 .map(NhnResponse::content);
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.account.tenant;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 
@@ -30,8 +31,20 @@ final class TenantRequests {
             @Pattern(regexp = "[A-Za-z0-9]{32,128}", message = "must be 32-128 letters or digits") String agentSecret) {
     }
 
-    /** A tenant as the operator sees it; each secret only once, in the answer that set it, else masked. */
+    /**
+     * Asks for Webitel credentials (or a renewed token) whose token lives {@code ttlSeconds}, shorter than the
+     * configured lifetime; without it (or without a body), the token lives the configured lifetime.
+     */
+    record WebitelTokenRequest(@Min(value = 60, message = "must be at least 60") Long ttlSeconds) {
+    }
+
+    /**
+     * A tenant as the operator sees it; each secret only once, in the answer that set it, else masked. The
+     * Webitel {@code X-Key} and the token's expiry (epoch milliseconds) are shown always, the token
+     * ({@code X-Access-Token}) only in the answer that issued it; the three are null while there are none.
+     */
     record TenantView(String serviceId, String organizationId, String domain, boolean enabled, int keyVersion,
-                      String serviceKey, String agentSecret, long createdDt, long updatedDt) {
+                      String serviceKey, String agentSecret, String webitelKey, String webitelAccessToken,
+                      Long webitelTokenExpiresDt, long createdDt, long updatedDt) {
     }
 }
