@@ -4,6 +4,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.SecretBox;
 
 @Configuration(proxyBeanMethods = false)
 class CryptoConfig {
@@ -12,5 +13,11 @@ class CryptoConfig {
     @Bean
     HybridSeal.Opener contactOpener(NotificationProperties properties) {
         return new HybridSeal.Opener(properties.contactKeyset());
+    }
+
+    /** Seals tenants' SMTP passwords at rest; only this service can open them. */
+    @Bean
+    SecretBox secretBox(NotificationProperties.Transports transports) {
+        return new SecretBox(transports.secretsKeyset());
     }
 }

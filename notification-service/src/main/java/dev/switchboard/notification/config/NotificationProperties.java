@@ -1,6 +1,7 @@
 package dev.switchboard.notification.config;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -102,6 +103,39 @@ public record NotificationProperties(@DefaultValue Relay relay,
         @Override
         public String toString() {
             return "Relay[" + host + ":" + port + ", username=" + username + ", password=********]";
+        }
+    }
+
+    /**
+     * Tenants' own SMTP transports (the Webitel email-settings API), bound on their own from
+     * {@code switchboard.notification.transports}, so the constructor of the properties above stays as it is.
+     *
+     * @param secretsKeyset    Tink AEAD keyset (JSON) sealing tenants' SMTP passwords at rest (secret store:
+     *                         {@code SWITCHBOARD_NOTIFICATION_TRANSPORTS_SECRETSKEYSET})
+     * @param mailHostsAllowed networks (CIDR) of SMTP servers that may be private, loopback or link-local; every
+     *                         other such address is refused before storing or connecting (as account-service's
+     *                         {@code mail-hosts-allowed} for mailboxes)
+     * @param connectTimeout   connect timeout towards a tenant's SMTP server
+     * @param readTimeout      timeout of each read and write (each SMTP reply)
+     * @param testDeadline     the whole conversation of a test mail (connect, TLS, login, send); a server that
+     *                         answers a byte at a time within the read timeout is cut off here
+     * @param cacheTtl         how long an instance keeps using settings it read; another instance's change is
+     *                         seen after at most this long (this instance's own changes at once)
+     */
+    @ConfigurationProperties("switchboard.notification.transports")
+    @Validated
+    public record Transports(@NotBlank String secretsKeyset,
+                             @DefaultValue List<String> mailHostsAllowed,
+                             @DefaultValue("10s") Duration connectTimeout,
+                             @DefaultValue("10s") Duration readTimeout,
+                             @DefaultValue("30s") Duration testDeadline,
+                             @DefaultValue("10s") Duration cacheTtl) {
+
+        @Override
+        public String toString() {
+            return "Transports[mailHostsAllowed=" + mailHostsAllowed + ", connectTimeout=" + connectTimeout
+                    + ", readTimeout=" + readTimeout + ", testDeadline=" + testDeadline + ", cacheTtl=" + cacheTtl
+                    + ", secretsKeyset=********]";
         }
     }
 
