@@ -2,10 +2,12 @@ package dev.switchboard.gateway.tenant;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +28,10 @@ import dev.switchboard.platform.events.UndecodableEventException;
 import dev.switchboard.schemas.Topic;
 
 /**
- * The gateway's view of every tenant and its service key, rebuilt from the compacted tenant topic:
+ * The gateway's view of every tenant and its credentials, rebuilt from the compacted tenant topic:
  * each instance reads the whole topic from the start (no consumer group) and keeps following it.
- * The gateway reports itself not ready until it has caught up with the topic's end.
+ * Tenants are found by serviceId, and by Webitel {@code X-Key}. The gateway reports itself not ready
+ * until it has caught up with the topic's end.
  */
 @Component
 public class TenantDirectory implements SmartLifecycle, HealthIndicator {
@@ -37,11 +40,14 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
 
     /**
      * What the edge knows of a tenant; the keys live only in this process's memory. {@code agentSecret}
-     * (the SuperOffice dialect's credential) is null while the tenant has none. {@code keyVersion} is the
-     * snapshot version: account-service raises it with every change of the tenant.
+     * (the SuperOffice dialect's credential) is null while the tenant has none, and so are the Webitel
+     * dialect's {@code webitelKey} (its {@code X-Key}), {@code webitelTokenSecret} (Base64url of the HMAC key
+     * of its {@code X-Access-Token}) and {@code webitelTokenExpiresAt}. {@code keyVersion} is the snapshot
+     * version: account-service raises it with every change of the tenant.
      */
-    public record TenantKey(String serviceId, String organizationId, String serviceKey, String agentSecret,
-                            boolean enabled, int keyVersion) {
+    public record TenantKey(String serviceId, String organizationId, String domain, String serviceKey,
+                            String agentSecret, String webitelKey, String webitelTokenSecret,
+                            Instant webitelTokenExpiresAt, boolean enabled, int keyVersion) {
 
         @Override
         public String toString() {
@@ -53,6 +59,8 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
     private final EventSerde serde;
     private final HybridSeal.Opener opener;
     private final Map<String, TenantKey> tenants = new ConcurrentHashMap<>();
+    /** Webitel {@code X-Key} to serviceId; written only by the thread that applies snapshots. */
+    private final Map<String, String> byWebitelKey = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
     private volatile boolean running;
     private volatile Consumer<String, byte[]> consumer;
@@ -66,6 +74,18 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
 
     public Optional<TenantKey> find(String serviceId) {
         return Optional.ofNullable(tenants.get(serviceId));
+    }
+
+    /**
+     * The tenant whose Webitel {@code X-Key} this is. The tenant's own snapshot has the last word: an index entry
+     * a newer snapshot has just replaced finds nothing.
+     */
+    public Optional<TenantKey> findByWebitelKey(String webitelKey) {
+        if (webitelKey == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(byWebitelKey.get(webitelKey)).flatMap(this::find)
+                .filter(tenant -> webitelKey.equals(tenant.webitelKey()));
     }
 
     @Override
@@ -145,12 +165,17 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
                 return;
             }
             var key = open(changed);
-            var held = tenants.merge(key.serviceId(), key,
-                    (old, fresh) -> fresh.keyVersion() > old.keyVersion() ? fresh : old);
+            var replaced = new AtomicReference<TenantKey>();
+            var held = tenants.compute(key.serviceId(), (id, old) -> {
+                replaced.set(old);
+                return old == null || key.keyVersion() > old.keyVersion() ? key : old;
+            });
             if (held != key) {
                 log.info("Tenant snapshot {} v{} at {}-{}@{} ignored: v{} is held already", key.serviceId(),
                         key.keyVersion(), record.topic(), record.partition(), record.offset(), held.keyVersion());
+                return;
             }
+            reindex(replaced.get(), key);
         } catch (UndecodableEventException | IllegalStateException e) {
             // a record the edge cannot use (wrong edge key, unknown version); these messages name no secret
             log.warn("Tenant record at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
@@ -162,13 +187,30 @@ public class TenantDirectory implements SmartLifecycle, HealthIndicator {
         }
     }
 
+    /** Points the tenant's Webitel key at it, then drops the key it had before if that one was replaced. */
+    private void reindex(TenantKey replaced, TenantKey fresh) {
+        if (fresh.webitelKey() != null) {
+            String other = byWebitelKey.put(fresh.webitelKey(), fresh.serviceId());
+            if (other != null && !other.equals(fresh.serviceId())) {
+                // keys are random UUIDs: never expected; the earlier holder is no longer found by this key
+                log.warn("Webitel key of tenant {} was held by tenant {}", fresh.serviceId(), other);
+            }
+        }
+        if (replaced != null && replaced.webitelKey() != null && !replaced.webitelKey().equals(fresh.webitelKey())) {
+            byWebitelKey.remove(replaced.webitelKey(), replaced.serviceId());
+        }
+    }
+
     private TenantKey open(TenantChanged changed) {
         String serviceId = changed.getServiceId();
         String agentSecret = changed.getEdgeSealedAgentSecret() == null ? null
                 : opener.open(bytes(changed.getEdgeSealedAgentSecret()), HybridSeal.agentSecretContext(serviceId));
-        return new TenantKey(serviceId, changed.getOrganizationId(),
-                opener.open(bytes(changed.getEdgeSealedServiceKey()), serviceId), agentSecret, changed.getEnabled(),
-                changed.getKeyVersion());
+        String webitelTokenSecret = changed.getEdgeSealedWebitelTokenSecret() == null ? null
+                : opener.open(bytes(changed.getEdgeSealedWebitelTokenSecret()),
+                        HybridSeal.webitelTokenSecretContext(serviceId));
+        return new TenantKey(serviceId, changed.getOrganizationId(), changed.getDomain(),
+                opener.open(bytes(changed.getEdgeSealedServiceKey()), serviceId), agentSecret, changed.getWebitelKey(),
+                webitelTokenSecret, changed.getWebitelTokenExpiresAt(), changed.getEnabled(), changed.getKeyVersion());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -18,9 +18,9 @@ class AgentCredentialsTest {
     static final String SECRET = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718";
 
     final Map<String, TenantKey> tenants = Map.of(
-            "acme", new TenantKey("acme", "AcmeOrg", "k", SECRET, true, 1),
-            "old", new TenantKey("old", "OldOrg", "k", null, true, 1),
-            "off", new TenantKey("off", "OffOrg", "k", SECRET, false, 1));
+            "acme", new TenantKey("acme", "AcmeOrg", "acme", "k", SECRET, null, null, null, true, 1),
+            "old", new TenantKey("old", "OldOrg", "old", "k", null, null, null, null, true, 1),
+            "off", new TenantKey("off", "OffOrg", "off", "k", SECRET, null, null, null, false, 1));
     final AgentCredentials credentials = new AgentCredentials(id -> Optional.ofNullable(tenants.get(id)));
 
     static String basic(String user, String password) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +22,7 @@ import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.schemas.Topic;
 
-/** How the edge takes tenant snapshots: newest version wins, unusable records are skipped. */
+/** How the edge takes tenant snapshots: newest version wins, unusable records are skipped, Webitel keys are indexed. */
 class TenantDirectoryTest {
 
     private static final String SERVICE = "acme";
@@ -45,6 +46,13 @@ class TenantDirectoryTest {
                 .setEdgeSealedAgentSecret(ByteBuffer.wrap(sealedFor.seal(agentSecret,
                         HybridSeal.agentSecretContext(SERVICE))))
                 .build();
+    }
+
+    private TenantChanged withWebitel(TenantChanged snapshot, String key, String tokenSecret, Instant expiresAt) {
+        return TenantChanged.newBuilder(snapshot).setWebitelKey(key)
+                .setEdgeSealedWebitelTokenSecret(ByteBuffer.wrap(sealer.seal(tokenSecret,
+                        HybridSeal.webitelTokenSecretContext(snapshot.getServiceId()))))
+                .setWebitelTokenExpiresAt(expiresAt).build();
     }
 
     private ConsumerRecord<String, byte[]> record(String type, byte[] payload) {
@@ -86,6 +94,53 @@ class TenantDirectoryTest {
         var tenant = directory.find(SERVICE).orElseThrow();
         assertThat(tenant.enabled()).isFalse();
         assertThat(tenant.agentSecret()).isEqualTo(NEW_SECRET);
+    }
+
+    @Test
+    void aTenantIsFoundByItsWebitelKeyWithItsTokenSecretExpiryAndDomain() {
+        Instant expiry = Instant.parse("2027-01-01T00:00:00Z");
+        directory.apply(record(withWebitel(snapshot(1, true, OLD_SECRET, sealer), "key-1", "c2VjcmV0", expiry)));
+
+        var tenant = directory.findByWebitelKey("key-1").orElseThrow();
+        assertThat(tenant.serviceId()).isEqualTo(SERVICE);
+        assertThat(tenant.domain()).isEqualTo("acme");
+        assertThat(tenant.webitelTokenSecret()).isEqualTo("c2VjcmV0");
+        assertThat(tenant.webitelTokenExpiresAt()).isEqualTo(expiry);
+        assertThat(directory.findByWebitelKey("key-2")).isEmpty();
+        assertThat(directory.findByWebitelKey(null)).isEmpty();
+    }
+
+    @Test
+    void aNewKeyRetiresTheOldOneAndAnOlderSnapshotDoesNotBringItBack() {
+        Instant expiry = Instant.parse("2027-01-01T00:00:00Z");
+        directory.apply(record(withWebitel(snapshot(1, true, OLD_SECRET, sealer), "key-1", "c2VjcmV0", expiry)));
+        directory.apply(record(withWebitel(snapshot(2, true, OLD_SECRET, sealer), "key-2", "bmV3", expiry)));
+        directory.apply(record(withWebitel(snapshot(1, true, OLD_SECRET, sealer), "key-1", "c2VjcmV0", expiry)));
+
+        assertThat(directory.findByWebitelKey("key-1")).isEmpty();
+        assertThat(directory.findByWebitelKey("key-2").orElseThrow().webitelTokenSecret()).isEqualTo("bmV3");
+    }
+
+    @Test
+    void aSnapshotWithoutWebitelCredentialsIsFoundByNoKey() {
+        directory.apply(record(withWebitel(snapshot(1, true, OLD_SECRET, sealer), "key-1", "c2VjcmV0",
+                Instant.parse("2027-01-01T00:00:00Z"))));
+        directory.apply(record(snapshot(2, true, OLD_SECRET, sealer)));
+
+        assertThat(directory.findByWebitelKey("key-1")).isEmpty();
+        assertThat(directory.find(SERVICE).orElseThrow().webitelTokenSecret()).isNull();
+    }
+
+    @Test
+    void aWebitelTokenSecretSealedAsAnotherSecretIsSkipped() {
+        var forged = TenantChanged.newBuilder(snapshot(1, true, OLD_SECRET, sealer)).setWebitelKey("key-1")
+                .setEdgeSealedWebitelTokenSecret(ByteBuffer.wrap(sealer.seal("c2VjcmV0", HybridSeal.agentSecretContext(SERVICE))))
+                .setWebitelTokenExpiresAt(Instant.parse("2027-01-01T00:00:00Z")).build();
+
+        directory.apply(record(forged));
+
+        assertThat(directory.find(SERVICE)).isEmpty();
+        assertThat(directory.findByWebitelKey("key-1")).isEmpty();
     }
 
     @Test
