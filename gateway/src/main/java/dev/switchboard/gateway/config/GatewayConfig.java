@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.switchboard.gateway.edge.EdgeTokenFilter;
+import dev.switchboard.gateway.edge.WebitelCredentials;
 import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.edge.EdgeProperties;
 import dev.switchboard.platform.edge.EdgeToken;
@@ -38,7 +39,11 @@ class GatewayConfig {
                 .route("superoffice-email", r -> r.order(3)
                         .path("/api/v1/Agents/EMail/**")
                         .metadata(SERVICE, ACCOUNT).uri(services.account()))
-                .route("tickets", r -> r.order(4)
+                // exactly the two paths the edge authenticates for the Webitel dialect, not a prefix
+                .route("webitel-email-settings", r -> r.order(4)
+                        .path(false, WebitelCredentials.SETTINGS_PATH, WebitelCredentials.SETTINGS_TEST_PATH)
+                        .metadata(SERVICE, "notification-service").uri(services.notification()))
+                .route("tickets", r -> r.order(5)
                         .path("/*/openapi/v1/**", "/*/api/v2/**")
                         .metadata(SERVICE, "ticket-service").uri(services.ticket()))
                 .build();

@@ -44,9 +44,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Authentication at the edge, before routing: NHN common authentication, and the SuperOffice dialect's
- * Basic/Bearer credential ({@link AgentCredentials}) under {@code /api/v1/}. Signed paths ({@code /{serviceId}/openapi/v1/})
- * need a fresh {@code X-TC-Timestamp} and an {@code Authorization} matching the tenant's key (compared
+ * Authentication at the edge, before routing: NHN common authentication, the SuperOffice dialect's
+ * Basic/Bearer credential ({@link AgentCredentials}) under {@code /api/v1/}, and the Webitel dialect's
+ * {@code X-Key} + {@code X-Access-Token} ({@link WebitelCredentials}) on exactly its email-settings paths.
+ * Signed paths ({@code /{serviceId}/openapi/v1/}) need a fresh {@code X-TC-Timestamp} and an {@code Authorization} matching the tenant's key (compared
  * in constant time; over the file's MD5 for multipart uploads); public paths ({@code /{serviceId}/api/v2/}) need an enabled tenant. Whatever passes
  * is forwarded with an {@link EdgeToken} naming the tenant, and client-sent internal headers are dropped,
  * so a service believes only what the edge established.
@@ -65,13 +66,16 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered, ApplicationContext
 
     private final TenantDirectory tenants;
     private final AgentCredentials agentCredentials;
+    private final WebitelCredentials webitelCredentials;
     private final GatewayProperties properties;
     private final Clock clock = Clock.systemUTC();
     private ApplicationContext context;
 
-    EdgeAuthenticationFilter(TenantDirectory tenants, AgentCredentials agentCredentials, GatewayProperties properties) {
+    EdgeAuthenticationFilter(TenantDirectory tenants, AgentCredentials agentCredentials,
+                             WebitelCredentials webitelCredentials, GatewayProperties properties) {
         this.tenants = tenants;
         this.agentCredentials = agentCredentials;
+        this.webitelCredentials = webitelCredentials;
         this.properties = properties;
     }
 
@@ -100,6 +104,17 @@ class EdgeAuthenticationFilter implements WebFilter, Ordered, ApplicationContext
             return Mono.fromCallable(() -> agentCredentials.authenticate(
                             exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))
                     .flatMap(serviceId -> forward(exchange, chain, serviceId, exchange.getRequest()));
+        }
+        if (WebitelCredentials.PATHS.contains(path)) {
+            // the Webitel dialect: the tenant comes from X-Key, proven by X-Access-Token, for the domain asked for
+            var request = exchange.getRequest();
+            return Mono.fromCallable(() -> webitelCredentials.authenticate(
+                            request.getHeaders().getFirst(WebitelCredentials.KEY_HEADER),
+                            request.getHeaders().getFirst(WebitelCredentials.TOKEN_HEADER),
+                            request.getQueryParams().get(WebitelCredentials.DOMAIN)))
+                    // the token is a credential of the edge alone: the service behind trusts the edge token
+                    .flatMap(serviceId -> forward(exchange, chain, serviceId, request.mutate()
+                            .headers(headers -> headers.remove(WebitelCredentials.TOKEN_HEADER)).build()));
         }
         Matcher signed = SIGNED.matcher(path);
         if (signed.matches()) {
