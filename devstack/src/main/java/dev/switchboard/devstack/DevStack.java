@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,12 +50,15 @@ public final class DevStack {
         writeDemoFile(dataDir.resolve("demo-tenant.json"), stack, demo);
         double seconds = (System.nanoTime() - started) / 1e9;
         var in = stack.infrastructure();
+        var webitel = stack.webitelCredentials();
         System.out.printf("""
 
                 Switchboard is running (ready in %.1f s)
                   API base URL      %s
                   demo tenant       serviceId=%s organizationId=%s serviceKey=%s
                   SuperOffice agent Authorization: %s  (or: %s)
+                  Webitel           X-Key: %s  X-Access-Token: %s
+                                    (expires %s; GET %s/api/v2/email/settings?domain=%s)
                   operator token    %s
                   Kafka             %s
                   MongoDB           %s
@@ -64,7 +68,8 @@ public final class DevStack {
                   logs              %s
                 Press Ctrl-C to stop.
                 %n""", seconds, stack.baseUrl(), demo.serviceId(), demo.organizationId(), demo.serviceKey(),
-                demo.basicAuthorization(), demo.bearerAuthorization(), secrets.operatorToken(), in.kafkaBootstrapServers(), in.mongoUri(), in.mailHost(), in.smtpPort(),
+                demo.basicAuthorization(), demo.bearerAuthorization(), webitel.key(), webitel.accessToken(),
+                Instant.ofEpochMilli(webitel.expiresAt()), stack.baseUrl(), demo.domain(), secrets.operatorToken(), in.kafkaBootstrapServers(), in.mongoUri(), in.mailHost(), in.smtpPort(),
                 in.mailHost(), in.imapPort(), managementPorts(stack), dataDir.resolve("demo-tenant.json"),
                 dataDir.resolve("logs"));
         stopped.await();
@@ -113,6 +118,13 @@ public final class DevStack {
         superOffice.put("bearerAuthorization", demo.bearerAuthorization());
         superOffice.put("emailAgent", stack.baseUrl() + "/api/v1/Agents/EMail/");
         json.put("superOffice", superOffice);
+        var webitel = stack.webitelCredentials();
+        Map<String, Object> webitelJson = new LinkedHashMap<>();
+        webitelJson.put("xKey", webitel.key());
+        webitelJson.put("accessToken", webitel.accessToken());
+        webitelJson.put("expiresAt", Instant.ofEpochMilli(webitel.expiresAt()).toString());
+        webitelJson.put("emailSettings", stack.baseUrl() + "/api/v2/email/settings?domain=" + demo.domain());
+        json.put("webitel", webitelJson);
         json.put("operatorToken", stack.secrets().operatorToken());
         json.put("kafkaBootstrapServers", in.kafkaBootstrapServers());
         json.put("mongoUri", in.mongoUri());

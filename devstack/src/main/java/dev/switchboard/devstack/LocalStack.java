@@ -62,12 +62,23 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The demo tenant's credentials of the Webitel dialect, as the operator API issued them at start: send
+     * {@code X-Key} and {@code X-Access-Token} with {@code ?domain=} the tenant's domain.
+     *
+     * @param expiresAt when the token expires (epoch milliseconds)
+     */
+    public record WebitelCredentials(String key, String accessToken, long expiresAt) {
+    }
+
     private final Infrastructure infra;
     private final ServiceProcesses services;
     private final String baseUrl;
     private final Options options;
     private final Map<String, Integer> servicePorts;
     private final Map<String, Integer> managementPorts;
+    /** Issued once the services are up, by {@link #ensureDemoTenant}. */
+    private WebitelCredentials webitel;
 
     private LocalStack(Infrastructure infra, ServiceProcesses services, String baseUrl, Options options,
                        Map<String, Integer> servicePorts, Map<String, Integer> managementPorts) {
@@ -153,6 +164,7 @@ public final class LocalStack implements AutoCloseable {
         if (agent.statusCode() != 200) {
             throw new IllegalStateException("Demo agent secret not set: " + agent.body());
         }
+        webitel = demoWebitelCredentials(demo);
         // Kafka starts empty on every run while Mongo keeps its data: re-seed the tenant topic the edge reads
         HttpResponse<String> republished = operator("POST", "/operator/v1/tenants/snapshots", null);
         if (republished.statusCode() != 200) {
@@ -168,6 +180,7 @@ public final class LocalStack implements AutoCloseable {
             }
             pause();
         }
+        awaitWebitelAtTheEdge(demo, deadline);
         String settings = JSON.writeValueAsString(Map.of("name", demo.senderName(), "displayMail", demo.displayMail(),
                 "template", demo.template()));
         HttpResponse<String> saved = nhn.send("POST", path, settings);
@@ -185,6 +198,49 @@ public final class LocalStack implements AutoCloseable {
         }
         seedDemoForm(nhn);
         log.info("Demo tenant {} is ready", demo.serviceId());
+    }
+
+    /**
+     * Webitel credentials are issued by account-service, never imported, so a token cannot be kept across
+     * restarts: the first start issues them, every later one renews the token for the same {@code X-Key}.
+     */
+    private WebitelCredentials demoWebitelCredentials(DemoTenant demo) {
+        String tenant = "/operator/v1/tenants/" + demo.serviceId();
+        HttpResponse<String> found = operator("GET", tenant, null);
+        if (found.statusCode() != 200) {
+            throw new IllegalStateException("Demo tenant not found: " + found.body());
+        }
+        boolean issued = JSON.readTree(found.body()).path("result").path("content").path("webitelKey").isString();
+        HttpResponse<String> answer = operator("POST", tenant + "/webitel-credentials" + (issued ? "/renew" : ""), null);
+        JsonNode content = JSON.readTree(answer.body()).path("result").path("content");
+        if (answer.statusCode() != 200 || !content.path("webitelAccessToken").isString()) {
+            throw new IllegalStateException("Demo Webitel credentials not issued: " + answer.body());
+        }
+        return new WebitelCredentials(content.path("webitelKey").asString(),
+                content.path("webitelAccessToken").asString(), content.path("webitelTokenExpiresDt").asLong());
+    }
+
+    /** The gateway takes the demo's Webitel token once it has the snapshot that carries its secret. */
+    private void awaitWebitelAtTheEdge(DemoTenant demo, Instant deadline) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v2/email/settings?domain=" + demo.domain()))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Key", webitel.key())
+                .header("X-Access-Token", webitel.accessToken())
+                .GET().build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            // any answer but 401 means the edge let the credentials through (the service may have no settings yet)
+            while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 401) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("The gateway did not learn of the demo's Webitel credentials");
+                }
+                pause();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -283,6 +339,11 @@ public final class LocalStack implements AutoCloseable {
 
     public DemoTenant demoTenant() {
         return options.demo();
+    }
+
+    /** The demo tenant's Webitel credentials, as issued (or renewed) at this start. */
+    public WebitelCredentials webitelCredentials() {
+        return webitel;
     }
 
     public StackSecrets secrets() {
