@@ -127,9 +127,8 @@ class SmtpProbe {
                 if (connected == null && transport.greeting != null) {
                     connected = connected(settings, address, transport);
                 }
-                if (tlsReport == null && trust.valid() != null) {
-                    tlsReport = new TlsReport(settings.secure() ? "implicit" : "starttls", null, null, trust.valid(),
-                            trust.problem());
+                if (tlsReport == null) {
+                    tlsReport = tlsSoFar(settings, transport, trust, tls);
                 }
                 return failure(connected, tlsReport, authenticated, failed(e, transport, deadline, trust, settings));
             } finally {
@@ -195,6 +194,21 @@ class SmtpProbe {
         SSLSession session = socket.getSession();
         return new TlsReport(settings.secure() ? "implicit" : "starttls", session.getProtocol(),
                 session.getCipherSuite(), trust.valid(), trust.problem());
+    }
+
+    /** TLS as far as a failed conversation got: complete, judged but refused, not used, or unknown (null). */
+    private static TlsReport tlsSoFar(SmtpTransportSettings settings, ProbingTransport transport, RecordingTrust trust,
+                                      RecordingTlsSockets tls) {
+        if (transport.greeting != null && (settings.secure() || transport.upgraded)) {
+            return tlsReport(settings, transport, trust, tls); // the handshake completed before the greeting or EHLO
+        }
+        if (trust.valid() != null) {
+            return new TlsReport(settings.secure() ? "implicit" : "starttls", null, null, trust.valid(), trust.problem());
+        }
+        if (transport.greeting != null && transport.step != Step.TLS) {
+            return new TlsReport("none", null, null, null, null);
+        }
+        return null;
     }
 
     private static TestReport failure(Connected connected, TlsReport tls, Authenticated authenticated, Failed failed) {

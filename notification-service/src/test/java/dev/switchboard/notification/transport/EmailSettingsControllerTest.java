@@ -32,13 +32,14 @@ import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.platform.edge.EdgeTrustFilter;
 import dev.switchboard.platform.net.MailHostGuard;
 import dev.switchboard.platform.web.NhnErrorHandler;
+import dev.switchboard.platform.web.WebitelErrorHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The four calls of the Webitel document with its example bodies, the mask rule, the refusals and the test
  * mail, through WebFlux against the Mongo wire server. The example host {@code m.webitel.com} is replaced by a
- * public IP literal, so the host check needs no DNS. Refusals are asserted by status and message only: their
- * body shape is the error handler's business.
+ * public IP literal, so the host check needs no DNS. Refusals are rendered by the platform's Webitel error
+ * handler, as in the service.
  */
 class EmailSettingsControllerTest {
 
@@ -80,7 +81,10 @@ class EmailSettingsControllerTest {
 
         context = new AnnotationConfigApplicationContext();
         context.registerBean(EmailSettingsController.class, () -> new EmailSettingsController(service));
-        context.registerBean(NhnErrorHandler.class, () -> new NhnErrorHandler(JsonMapper.builder().build()));
+        var json = JsonMapper.builder().build();
+        var nhn = new NhnErrorHandler(json);
+        context.registerBean(NhnErrorHandler.class, () -> nhn);
+        context.registerBean(WebitelErrorHandler.class, () -> new WebitelErrorHandler(json, nhn));
         // stands in for the edge: the tenant the gateway authenticated
         context.registerBean("tenant", WebFilter.class, () -> (exchange, chain) -> {
             String tenant = exchange.getRequest().getHeaders().getFirst(TENANT_HEADER);
@@ -121,6 +125,14 @@ class EmailSettingsControllerTest {
         return response.expectBody(String.class).returnResult().getResponseBody();
     }
 
+    /** A refusal in Webitel's shape; its {@code Info}. */
+    private String refusal(WebTestClient.ResponseSpec response) {
+        String[] info = new String[1];
+        response.expectBody().jsonPath("$.status").isEqualTo("error")
+                .jsonPath("$.Info").value(String.class, text -> info[0] = text);
+        return info[0];
+    }
+
     @Test
     void createAnswersTheSettingsWithIdAndDomainAndThePasswordMasked() {
         String answer = body(call("POST", SETTINGS, "svc-a", CREATE).expectStatus().isOk());
@@ -158,7 +170,7 @@ class EmailSettingsControllerTest {
     void createWhenSettingsExistIsABadRequestPointingToPut() {
         created();
 
-        assertThat(body(call("POST", SETTINGS, "svc-a", UPDATE).expectStatus().isBadRequest())).contains("PUT");
+        assertThat(refusal(call("POST", SETTINGS, "svc-a", UPDATE).expectStatus().isBadRequest())).contains("PUT");
         assertThat(tenants.settingsFor("svc-a").block(WAIT).password()).isEqualTo("itte574dsts485");
     }
 
@@ -198,7 +210,7 @@ class EmailSettingsControllerTest {
         String changed = masked.replaceFirst(Pattern.quote(key) + ": (\"[^\"]*\"|[0-9]+)", change);
         assertThat(changed).isNotEqualTo(masked);
 
-        assertThat(body(call("PUT", SETTINGS, "svc-a", changed).expectStatus().isBadRequest()))
+        assertThat(refusal(call("PUT", SETTINGS, "svc-a", changed).expectStatus().isBadRequest()))
                 .contains("options.auth.pass").contains("send the password");
 
         var stored = tenants.settingsFor("svc-a").block(WAIT);
@@ -215,7 +227,8 @@ class EmailSettingsControllerTest {
 
     @Test
     void withoutSettingsGetPutAndDeleteAreNotFound() {
-        call("GET", SETTINGS, "svc-a", null).expectStatus().isNotFound();
+        assertThat(refusal(call("GET", SETTINGS, "svc-a", null).expectStatus().isNotFound()))
+                .isEqualTo("No email settings for domain my.webitel.com");
         call("PUT", SETTINGS, "svc-a", UPDATE).expectStatus().isNotFound();
         call("DELETE", SETTINGS, "svc-a", null).expectStatus().isNotFound();
     }
@@ -274,7 +287,7 @@ class EmailSettingsControllerTest {
         String body = CREATE.replace(parts[0], replacement);
         assertThat(body).isNotEqualTo(CREATE);
 
-        assertThat(body(call("POST", SETTINGS, "svc-a", body).expectStatus().isBadRequest())).contains(parts[2]);
+        assertThat(refusal(call("POST", SETTINGS, "svc-a", body).expectStatus().isBadRequest())).contains(parts[2]);
         call("GET", SETTINGS, "svc-a", null).expectStatus().isNotFound();
     }
 
@@ -282,7 +295,7 @@ class EmailSettingsControllerTest {
     @ValueSource(strings = {"{ \"provider\": \"smtp\" \"from\": \"my@webitel.com\" }", "{\"provider\":\"smtp\"}",
             "{\"provider\":\"smtp\",\"from\":\"my@webitel.com\",\"options\":{\"port\":465}}", "[]", ""})
     void refusesBrokenOrIncompleteBodies(String body) {
-        call("POST", SETTINGS, "svc-a", body).expectStatus().isBadRequest();
+        assertThat(refusal(call("POST", SETTINGS, "svc-a", body).expectStatus().isBadRequest())).isNotBlank();
     }
 
     @Test

@@ -103,6 +103,7 @@ class SmtpProbeTest {
 
         assertThat(report.status()).isEqualTo("error");
         assertThat(report.connected()).isNotNull();
+        assertThat(report.tls().mode()).isEqualTo("none");
         assertThat(report.failed().step()).isEqualTo("authenticate");
         assertThat(report.failed().code()).isEqualTo(535);
         assertThat(report.failed().reply()).startsWith("535");
@@ -250,6 +251,8 @@ class SmtpProbeTest {
 
             assertThat(report.failed().step()).isEqualTo("authenticate");
             assertThat(report.failed().code()).isEqualTo(535);
+            assertThat(report.tls().mode()).isEqualTo("implicit");
+            assertThat(report.tls().protocol()).startsWith("TLSv1.");
             assertThat(report.toString()).doesNotContain(PASSWORD);
             assertThat(report.failed().reply()).contains(EmailSettingsBodies.MASK);
         }
