@@ -80,7 +80,8 @@ class EmailSettingsService {
         return checkHost(valid.host()).then(Mono.fromCallable(() -> {
                     var now = clock.instant();
                     return settings(new ObjectId().toHexString(), serviceId, domain, valid,
-                            seal(serviceId, valid, valid.auth() == null ? null : valid.auth().pass()), 1, now, now);
+                            seal(serviceId, valid, valid.auth() == null ? null : valid.auth().pass()),
+                            now.toEpochMilli(), now, now);
                 }))
                 .flatMap(store::insert)
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.badRequest(
@@ -103,8 +104,9 @@ class EmailSettingsService {
                 .switchIfEmpty(Mono.error(() -> none(domain)))
                 .flatMap(current -> {
                     byte[] sealed = sealedFor(serviceId, valid, current);
-                    var next = settings(current.id(), serviceId, domain, valid, sealed, current.version() + 1,
-                            current.createdAt(), clock.instant());
+                    var now = clock.instant();
+                    var next = settings(current.id(), serviceId, domain, valid, sealed,
+                            Math.max(current.version() + 1, now.toEpochMilli()), current.createdAt(), now);
                     return store.replace(next, current.version());
                 })
                 .switchIfEmpty(Mono.defer(() -> attempts > 1 ? replace(serviceId, domain, valid, attempts - 1)

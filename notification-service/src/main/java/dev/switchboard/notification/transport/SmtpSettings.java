@@ -16,7 +16,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param provider       always {@code smtp}
  * @param user           login, or null without authentication
  * @param sealedPassword the password sealed for {@link #passwordContext}, or null without authentication
- * @param version        1 when created, one more with every update
+ * @param version        grows with every change: the time of the change in milliseconds, or one more than before
+ *                       if that is not more; so settings deleted and created again never repeat a version
  */
 @Document(SmtpSettings.COLLECTION)
 record SmtpSettings(@Id String id, String serviceId, String domain, String provider, String description, String from,

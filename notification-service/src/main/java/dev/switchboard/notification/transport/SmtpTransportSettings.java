@@ -20,7 +20,8 @@ package dev.switchboard.notification.transport;
  *                           certificate (nodemailer's {@code tls.rejectUnauthorized})
  * @param user               login, or null when the server is used without authentication
  * @param password           the password in clear, or null without authentication
- * @param version            increases with every change of the tenant's settings
+ * @param version            grows with every change of the tenant's settings, also across deleting and creating
+ *                           them again: equal versions mean equal settings
  */
 public record SmtpTransportSettings(String serviceId, String from, String host, int port, boolean secure, boolean debug,
                                     boolean rejectUnauthorized, String user, String password, long version) {
