@@ -124,10 +124,13 @@ public final class LocalStack implements AutoCloseable {
                     new ServiceProcesses.Spec("notification-service", notification, managementPorts.get("notification-service"), concat(concat(common, List.of(
                             "--switchboard.notification.relay.host=" + infra.mailHost(),
                             "--switchboard.notification.relay.port=" + infra.smtpRelayPort(),
-                            "--switchboard.notification.attachments.base-url=http://127.0.0.1:" + attachment)),
+                            "--switchboard.notification.attachments.base-url=http://127.0.0.1:" + attachment,
+                            // tenants' SMTP servers in the local stack are GreenMail instances on loopback
+                            "--switchboard.notification.transports.mail-hosts-allowed=127.0.0.1/32")),
                             options.settingsOf("notification-service")),
                             merge(edge, Map.of(
-                            "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset()))),
+                            "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset(),
+                            "SWITCHBOARD_NOTIFICATION_TRANSPORTS_SECRETSKEYSET", secrets.notificationKeyset()))),
                     new ServiceProcesses.Spec("gateway", gateway, managementPorts.get("gateway"), concat(common, List.of(
                             "--switchboard.gateway.services.account=http://127.0.0.1:" + account,
                             "--switchboard.gateway.services.ticket=http://127.0.0.1:" + ticket,

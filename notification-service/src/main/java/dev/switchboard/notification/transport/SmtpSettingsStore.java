@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndReplaceOptions;
@@ -37,6 +38,7 @@ class SmtpSettingsStore implements InitializingBean {
     private record Cached(Optional<SmtpSettings> settings, long readAt) {
     }
 
+    @Autowired
     SmtpSettingsStore(ReactiveMongoTemplate mongo, NotificationProperties.Transports properties) {
         this(mongo, properties.cacheTtl());
     }
