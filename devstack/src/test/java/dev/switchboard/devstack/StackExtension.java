@@ -71,7 +71,11 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                                         + MAIL_FILES_LIMIT + "B", RETRY_INTERVAL,
                                         // a crashed sender's lease runs out within a fault test
                                         "--switchboard.notification.relay.send-timeout=10s",
-                                        "--switchboard.notification.sending.lease=30s")))),
+                                        "--switchboard.notification.attachments.fetch-timeout=15s",
+                                        "--switchboard.notification.sending.lease=40s",
+                                        // an outage's mail goes out within seconds of its end
+                                        "--switchboard.notification.sending.retry.initial=2s",
+                                        "--switchboard.notification.sending.retry.max=10s")))),
                         LocalStack.class);
     }
 }

@@ -56,10 +56,14 @@ class TicketToMailIT {
         assertThat(htmlPart(mail)).startsWith("<html><body><h2>Demo Support</h2><div class=\"msg\">")
                 .contains("문의내용").endsWith("</div></body></html>");
 
-        // the delivery is published for analytics, with the address masked
+        // the delivery is published for analytics: the recipient's domain only, which server took it, how soon
         var sent = TopicTraffic.records(stack, Topic.NOTIFICATION_EVENTS, "ticket-ack:" + ticketId, 1).getFirst();
         var event = (EmailSent) new EventSerde().decode(sent);
-        assertThat(event.getRecipient()).isEqualTo("e***@nhn-st.com");
+        assertThat(event.getRecipient()).isEqualTo("***@nhn-st.com");
+        assertThat(event.getRecipientDomain()).isEqualTo("nhn-st.com");
+        assertThat(event.getTransport()).isEqualTo("relay");
+        assertThat(event.getAttempts()).isEqualTo(1);
+        assertThat(event.getLatencyMillis()).isNotNull().isPositive();
         assertThat(event.getMessageId()).isEqualTo(mail.getMessageID());
         assertThat(new String(sent.value(), StandardCharsets.ISO_8859_1)).doesNotContain("enduser_simple");
     }

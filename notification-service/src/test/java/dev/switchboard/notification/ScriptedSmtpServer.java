@@ -23,6 +23,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         SILENT,
         /** Answers RCPT with a temporary failure naming the recipient. */
         DEFER_RECIPIENT,
+        /** Refuses every recipient for good: {@code 550 5.1.1}. */
+        REJECT_RECIPIENT,
         /** Accepts the mail (250 after DATA), then leaves QUIT unanswered. */
         SILENT_AFTER_DATA
     }
@@ -37,6 +39,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         this.script = script;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("scripted-smtp").start(this::acceptAll);
+    }
+
+    /** Connections clients opened so far. */
+    public int connectionsOpened() {
+        return connections.size();
     }
 
     public int port() {
@@ -79,9 +86,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 String command = line.length() < 4 ? line.toUpperCase() : line.substring(0, 4).toUpperCase();
                 switch (command) {
                     case "EHLO", "HELO" -> reply(out, "250 scripted");
-                    case "RCPT" -> reply(out, script == Script.DEFER_RECIPIENT
-                            ? "451 4.3.0 " + line.substring(line.indexOf('<')) + ": mailbox busy, try again later"
-                            : "250 2.1.5 ok");
+                    case "RCPT" -> reply(out, switch (script) {
+                        case DEFER_RECIPIENT -> "451 4.3.0 " + line.substring(line.indexOf('<'))
+                                + ": mailbox busy, try again later";
+                        case REJECT_RECIPIENT -> "550 5.1.1 " + line.substring(line.indexOf('<'))
+                                + ": Recipient address rejected";
+                        default -> "250 2.1.5 ok";
+                    });
                     case "DATA" -> {
                         reply(out, "354 go ahead");
                         while ((line = in.readLine()) != null && !line.equals(".")) {

@@ -8,16 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
-import dev.switchboard.schemas.Topic;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
 /**
  * Outbound mail settings of the platform.
  *
  * <p>The time bounds nest, so nothing gives up on a mail that is still being sent: each SMTP step is bounded
- * by the relay's socket timeouts, one whole SMTP conversation by {@code relay.sendTimeout}, a claimed delivery
- * by {@code sending.lease} (longer than the send), one ticket event by {@link #listenerWait()} (the file fetch
- * plus the lease), and shutdown waits for that too.
+ * by the socket timeouts, one whole SMTP conversation by {@code relay.sendTimeout}, one attempt by the file
+ * fetch plus that ({@link #listenerWait()}, which shutdown waits for), and a claimed delivery's lease is longer.
  *
  * @param relay           the platform's SMTP relay, used for tenants without their own transport
  * @param defaultFromName sender name when a tenant has not set one
@@ -38,23 +37,28 @@ public record NotificationProperties(@DefaultValue Relay relay,
                                      @DefaultValue Attachments attachments,
                                      @DefaultValue Sending sending) {
 
-    /** Time a ticket event needs beyond the file fetch and the send: the Mongo writes and the outbox relay. */
+    /** Time an attempt needs beyond the file fetch and the send: the Mongo writes and the outbox relay. */
     static final Duration BOOKKEEPING = Duration.ofSeconds(15);
 
     public NotificationProperties {
-        if (sending.lease().compareTo(relay.sendTimeout().plus(BOOKKEEPING)) < 0) {
-            // a lease that can expire while its send still runs lets a takeover send a second copy
+        if (sending.lease().compareTo(attemptTime(attachments, relay)) < 0) {
+            // a lease that can expire while its send still runs lets another sender send a second copy
             throw new IllegalArgumentException("switchboard.notification.sending.lease (" + sending.lease()
-                    + ") must be at least relay.send-timeout (" + relay.sendTimeout() + ") + " + BOOKKEEPING);
+                    + ") must be at least attachments.fetch-timeout (" + attachments.fetchTimeout()
+                    + ") + relay.send-timeout (" + relay.sendTimeout() + ") + " + BOOKKEEPING);
         }
     }
 
+    private static Duration attemptTime(Attachments attachments, Relay relay) {
+        return attachments.fetchTimeout().plus(relay.sendTimeout()).plus(BOOKKEEPING);
+    }
+
     /**
-     * The longest one ticket event may take: fetching the answer's files, then a send under its lease, then the
-     * bookkeeping. The mail listener waits this long, so it never gives up on (and retries) a send still running.
+     * The longest one attempt may take: fetching the answer's files, then the send, then the bookkeeping. Shutdown
+     * waits this long for the sends under way, so their outcome is recorded.
      */
     public Duration listenerWait() {
-        return attachments.fetchTimeout().plus(sending.lease()).plus(BOOKKEEPING);
+        return attemptTime(attachments, relay);
     }
 
     /**
@@ -69,18 +73,51 @@ public record NotificationProperties(@DefaultValue Relay relay,
     }
 
     /**
-     * @param concurrency mail listener threads and SMTP send threads per instance; 0 (the default) is one per
-     *                    partition of the ticket topic, the most that can work at once
-     * @param lease       how long a claimed delivery is reserved for the instance sending it; longer than
-     *                    {@code relay.sendTimeout}, so it runs out only when its sender died
+     * @param concurrency           mails sent at once per instance (virtual threads: each waits on its server)
+     * @param perTenantConcurrency  of those, the most one tenant's mail may use, so a slow server of one tenant
+     *                              leaves the rest to the others; also the connections kept open per server
+     * @param lease                 how long a claimed delivery is reserved for the instance sending it; longer
+     *                              than an attempt, so it runs out only when its sender died
+     * @param pollInterval          how often due retries and run-out leases are looked for (new mail is sent at once)
+     * @param connectionIdleTimeout how long an open connection to a server is kept unused
+     * @param connectionMaxMails    mails sent over one connection before it is closed
+     * @param retry                 when transient failures are tried again, and when they are given up
+     * @param rate                  each tenant's send rate per instance
      */
-    public record Sending(@DefaultValue("0") int concurrency, @DefaultValue("90s") Duration lease) {
+    public record Sending(@DefaultValue("16") @Min(1) int concurrency, @DefaultValue("4") @Min(1) int perTenantConcurrency,
+                          @DefaultValue("120s") Duration lease, @DefaultValue("1s") Duration pollInterval,
+                          @DefaultValue("30s") Duration connectionIdleTimeout,
+                          @DefaultValue("100") @Min(1) int connectionMaxMails, @DefaultValue Retry retry,
+                          @DefaultValue Rate rate) {
+    }
 
-        public Sending {
-            if (concurrency <= 0) {
-                concurrency = Topic.TICKET_EVENTS.partitions();
+    /**
+     * Exponential back-off for transient failures (4xx replies, timeouts, refused connections, failed logins):
+     * {@code initial}, then times {@code multiplier} up to {@code max}; a mail whose next attempt would come later
+     * than {@code giveUpAfter} after it was owed ends as {@code EmailFailed}.
+     */
+    public record Retry(@DefaultValue("30s") Duration initial, @DefaultValue("2.0") double multiplier,
+                        @DefaultValue("30m") Duration max, @DefaultValue("8h") Duration giveUpAfter) {
+
+        public Retry {
+            if (multiplier < 1.0) {
+                throw new IllegalArgumentException("switchboard.notification.sending.retry.multiplier must be at least 1");
             }
         }
+
+        /** The wait after the given number of failed attempts (1 for the first). */
+        public Duration backoff(int failedAttempts) {
+            double factor = Math.pow(multiplier, Math.max(0, failedAttempts - 1));
+            double millis = Math.min(initial.toMillis() * factor, (double) max.toMillis());
+            return Duration.ofMillis((long) millis);
+        }
+    }
+
+    /**
+     * @param perSecond mails per second a tenant may send, refilled continuously
+     * @param burst     how many may go at once after a quiet spell
+     */
+    public record Rate(@DefaultValue("100") @Min(1) int perSecond, @DefaultValue("200") @Min(1) int burst) {
     }
 
     /**

@@ -9,30 +9,37 @@ import org.springframework.data.mongodb.core.mapping.Document;
 import dev.switchboard.platform.outbox.PendingEvent;
 
 /**
- * The delivery log: one document per mail Switchboard owes, keyed by what caused it (purpose and
- * source), so a redelivered event finds its mail already sent instead of sending another. The recipient is
- * kept masked ({@code e***@example.com}): the address itself lives sealed in ticket-service.
+ * The delivery log and mail queue: one document per mail Switchboard owes, keyed by what caused it (purpose and
+ * source), so a redelivered event finds its mail already owed, sent or failed instead of adding another. It
+ * keeps the event that caused the mail until the mail is sent (the customer's address inside stays sealed for
+ * this service); the recipient is kept masked ({@code e***@example.com}).
  *
+ * @param eventType        the Avro type of {@code event}
+ * @param event            the triggering event as it came from the topic; dropped once the mail is settled
+ * @param eventAt          when the triggering event happened, for the latency analytics sees
+ * @param nextAttemptAt    when the delivery is due (again)
  * @param owner            the instance holding (or last holding) the lease of a {@code SENDING} delivery
- * @param leaseUntil       until when that instance alone may send it; only after that may another take it over
- * @param attempts         sends started, one per lease taken
+ * @param leaseUntil       until when that instance alone may send it; only after that may another claim it
+ * @param attempts         attempts started, one per lease taken
  * @param attemptStartedAt when the latest of them started
  * @param committingAttempt the attempt that reached SMTP's commit point (the body sent, the final {@code .} about
  *                          to go): if its sender died there, the server may hold the mail, so it is not sent again
+ * @param transport        which server the latest attempt used: {@code tenant} or {@code relay}
  */
 @Document(Delivery.COLLECTION)
 record Delivery(@Id String deliveryId, String serviceId, String ticketId, String purpose, String recipient,
-                String messageId, Status status, String owner, Instant leaseUntil, int attempts,
-                Instant attemptStartedAt, Integer committingAttempt, String lastError, Instant createdAt,
-                Instant updatedAt, List<PendingEvent> pendingEvents) {
+                String messageId, Status status, String eventType, byte[] event, Instant eventAt, String correlationId,
+                Instant nextAttemptAt, String owner, Instant leaseUntil, int attempts, Instant attemptStartedAt,
+                Integer committingAttempt, String transport, String lastError, Instant createdAt, Instant updatedAt,
+                Instant sentAt, List<PendingEvent> pendingEvents) {
 
     static final String COLLECTION = "deliveries";
 
     enum Status {
-        /** Leased to a sender; sending, or a previous attempt failed transiently and the event will come again. */
+        /** Owed: waiting for its time, or leased to a sender. */
         SENDING,
         SENT,
-        /** Permanently undeliverable (e.g. the recipient was rejected); not retried. */
+        /** Permanently undeliverable (a 5xx reply, or retries exhausted); not retried. */
         FAILED
     }
 }

@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -14,24 +16,31 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailParseException;
 import org.springframework.mail.MailPreparationException;
 import org.springframework.mail.MailSendException;
-import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.ConfigurableMimeFileTypeMap;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
 
+import dev.switchboard.events.mailbox.ExternalAccountDisabled;
 import dev.switchboard.events.notification.EmailFailed;
 import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.events.EventSerde;
+import dev.switchboard.platform.events.UndecodableEventException;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import jakarta.activation.FileTypeMap;
@@ -45,21 +54,24 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Sends each owed mail once per delivery id, as far as SMTP allows.
+ * The mail queue: every mail Switchboard owes is one document in the delivery log, written when its event
+ * arrives and sent by {@link MailDispatcher} when due, once per delivery id, as far as SMTP allows.
  *
- * <p>A sender first takes a <em>lease</em> on the delivery in the log: it records itself as {@code owner}, a
- * {@code leaseUntil}, the attempt's start and one more {@code attempts}. A redelivered event that finds the
- * delivery SENT or FAILED sends nothing; one that finds it SENDING under a lease that has not run out sends
- * nothing either and throws {@link DeliveryLeasedException}, so the event is retried later. Only a lease that ran
- * out (its sender died) is taken over, and only by one: the takeover is a findAndModify conditional on the
- * expired lease. The lease outlasts the whole send ({@code relay.sendTimeout}, enforced by interrupting the
- * sending thread), so a live sender never loses it. A transient SMTP failure gives the lease back and throws
- * {@link TransientDeliveryException} (retried, finally dead-lettered); a rejected recipient is a permanent
- * failure, recorded and published as {@code EmailFailed}.
+ * <p>An event only <em>enqueues</em> its mail (one upsert keyed by the delivery id, so a redelivered event adds
+ * nothing). The log keeps the event itself, not a rendered mail: the customer's address stays sealed as
+ * ticket-service sealed it, and the mail is rendered with the tenant's settings as they are when it is sent.
+ *
+ * <p>A sender <em>claims</em> a due delivery: it records itself as {@code owner}, a {@code leaseUntil}, the
+ * attempt's start and one more {@code attempts}, in one findAndModify, so of two instances one wins. The lease
+ * outlasts the whole attempt (file fetch and {@code relay.sendTimeout}, enforced by interrupting the sending
+ * thread), so only a lease whose sender died runs out, and only then is the delivery claimed again. A transient
+ * failure (a 4xx reply, a timeout, a refused connection, a failed login) gives the lease back with the next
+ * attempt's time, backing off exponentially, until {@code sending.retry.giveUpAfter}; a permanent one (a 5xx
+ * reply, a mail that cannot be built) is recorded and published as {@code EmailFailed} with the server's reply.
  *
  * <p>What SMTP leaves possible, and what is done about it: the server takes a mail when it answers the final
  * {@code .} of DATA; a sender that dies around that moment cannot know whether it did. Just before sending the
- * {@code .} the attempt records {@code committingAttempt} ({@link CommitPointSender}); a takeover that finds it
+ * {@code .} the attempt records {@code committingAttempt} ({@link SmtpPool.CommitPoint}); a claim that finds it
  * does not send again but records the mail as sent. So a crash duplicates nothing; the price is that a sender
  * dying in the instant between that write and the {@code .} reaching the server loses that one mail (the window
  * is one socket write, against the whole reply-and-record round trip that duplicated mails before). A refusal
@@ -70,129 +82,172 @@ class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
-    /** Anything that looks like a mail address in a server reply. */
     /** How long recording the commit point may take before the send is aborted (nothing handed over yet). */
     private static final Duration COMMIT_POINT_WRITE = Duration.ofSeconds(5);
+    /** Anything that looks like a mail address in a server reply. */
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>\"'(),;:\\[\\]]+@[^\\s<>\"'(),;:\\[\\]]+");
 
     private final ReactiveMongoTemplate mongo;
-    private final JavaMailSenderImpl relay;
-    private final CommitPointSender sender;
+    private final MailTransports transports;
+    private final TicketMail tickets;
+    private final AdministratorNotices notices;
+    private final EventSerde serde = new EventSerde();
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay outboxRelay;
     private final MailSendPool pool;
     private final Duration sendTimeout;
     private final Duration lease;
+    private final NotificationProperties.Retry retry;
+    private final FileTypeMap fileTypes;
     private final String owner = instanceId();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    DeliveryService(ReactiveMongoTemplate mongo, JavaMailSenderImpl relay, EventMetadataFactory metadata,
-                    Outbox outbox, OutboxRelay outboxRelay, MailSendPool pool, NotificationProperties properties) {
+    @Autowired
+    DeliveryService(ReactiveMongoTemplate mongo, MailTransports transports, TicketMail tickets,
+                    AdministratorNotices notices, EventMetadataFactory metadata, Outbox outbox,
+                    OutboxRelay outboxRelay, MailSendPool pool, NotificationProperties properties) {
+        this(mongo, transports, tickets, notices, metadata, outbox, outboxRelay, pool, properties, Clock.systemUTC());
+    }
+
+    DeliveryService(ReactiveMongoTemplate mongo, MailTransports transports, TicketMail tickets,
+                    AdministratorNotices notices, EventMetadataFactory metadata, Outbox outbox,
+                    OutboxRelay outboxRelay, MailSendPool pool, NotificationProperties properties, Clock clock) {
         this.mongo = mongo;
-        this.relay = relay;
-        this.sender = new CommitPointSender(relay);
+        this.transports = transports;
+        this.tickets = tickets;
+        this.notices = notices;
         this.metadata = metadata;
         this.outbox = outbox;
         this.outboxRelay = outboxRelay;
         this.pool = pool;
         this.sendTimeout = properties.relay().sendTimeout();
         this.lease = properties.sending().lease();
+        this.retry = properties.sending().retry();
+        this.clock = clock;
+        var types = new ConfigurableMimeFileTypeMap();
+        types.afterPropertiesSet();
+        // one map for every mail: building it reads the MIME type files of every jar
+        this.fileTypes = types;
     }
 
-    Mono<Void> deliver(OutboundMail mail) {
+    /**
+     * Records a mail as owed, due now; true when this call added it, false when the delivery id was known (a
+     * redelivered event): nothing changes then, whatever state the delivery is in.
+     */
+    Mono<Boolean> enqueue(Owed owed) {
         var now = clock.instant();
-        // returns the delivery as it was before: none means this call created it and holds its first lease
-        return mongo.findAndModify(byId(mail.deliveryId()), newDelivery(mail, now),
-                        FindAndModifyOptions.options().upsert(true).returnNew(false), Delivery.class)
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .flatMap(existing -> existing.isEmpty() ? send(mail, 1, now) : resume(mail, existing.get()));
-    }
-
-    /** Whether the mail with this delivery id was already sent or given up on: nothing more to prepare for it. */
-    Mono<Boolean> settled(String deliveryId) {
-        return mongo.findById(deliveryId, Delivery.class)
-                .map(delivery -> delivery.status() != Delivery.Status.SENDING)
-                .defaultIfEmpty(false);
-    }
-
-    /** Which instance this is in the delivery log; a restart is another owner. */
-    String owner() {
-        return owner;
-    }
-
-    private Update newDelivery(OutboundMail mail, Instant now) {
-        return new Update()
-                .setOnInsert("serviceId", mail.serviceId())
-                .setOnInsert("ticketId", mail.ticketId())
-                .setOnInsert("purpose", mail.purpose())
-                .setOnInsert("recipient", masked(mail.toMail()))
-                .setOnInsert("messageId", mail.messageId())
+        var update = new Update()
+                .setOnInsert("serviceId", owed.serviceId())
+                .setOnInsert("ticketId", owed.ticketId())
+                .setOnInsert("purpose", owed.purpose())
+                .setOnInsert("eventType", owed.eventType())
+                .setOnInsert("event", owed.event())
+                .setOnInsert("eventAt", owed.eventAt())
+                .setOnInsert("correlationId", owed.correlationId())
                 .setOnInsert("status", Delivery.Status.SENDING)
-                .setOnInsert("owner", owner)
-                .setOnInsert("leaseUntil", now.plus(lease))
-                .setOnInsert("attempts", 1)
-                .setOnInsert("attemptStartedAt", now)
+                .setOnInsert("attempts", 0)
+                .setOnInsert("nextAttemptAt", now)
                 .setOnInsert("createdAt", now)
                 .setOnInsert("updatedAt", now)
                 .setOnInsert("pendingEvents", List.of());
+        return mongo.upsert(byId(owed.deliveryId()), update, Delivery.class)
+                .map(result -> result.getUpsertedId() != null)
+                // two copies of one event racing: the other inserted it
+                .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
     }
 
-    private Mono<Void> resume(OutboundMail mail, Delivery delivery) {
-        if (delivery.status() != Delivery.Status.SENDING) {
-            log.debug("Delivery {} already {}, not sending again", mail.deliveryId(), delivery.status());
-            return Mono.empty();
-        }
-        if (delivery.leaseUntil() != null && delivery.leaseUntil().isAfter(clock.instant())) {
-            return Mono.error(new DeliveryLeasedException(mail.deliveryId(), delivery.owner(), delivery.leaseUntil()));
-        }
-        return takeOver(mail).flatMap(taken -> {
-            if (taken.committingAttempt() != null) {
-                // the sender before died between the commit point and recording the outcome: the server most
-                // likely has the mail, and sending it again is the duplicate this marker exists to prevent
-                log.warn("Delivery {} attempt {} had reached the SMTP commit point when its sender stopped; "
-                        + "treated as sent, not sent again", mail.deliveryId(), taken.committingAttempt());
-                return markSent(mail);
-            }
-            return send(mail, taken.attempts(), taken.attemptStartedAt());
-        });
-    }
-
-    /** Takes the lease that ran out (or that a delivery from before leases never had); of racing takers one wins. */
-    private Mono<Delivery> takeOver(OutboundMail mail) {
+    /**
+     * Claims the delivery due longest, of a tenant not in {@code excluded}: a new one, one whose retry time came,
+     * or one whose sender died (its lease ran out). Empty when there is none.
+     */
+    Mono<Delivery> claimNext(Collection<String> excluded) {
         var now = clock.instant();
-        var expired = sending(mail.deliveryId()).addCriteria(
-                new Criteria().orOperator(Criteria.where("leaseUntil").lte(now), Criteria.where("leaseUntil").isNull()));
+        var criteria = Criteria.where("status").is(Delivery.Status.SENDING).and("nextAttemptAt").lte(now)
+                .orOperator(Criteria.where("leaseUntil").lte(now), Criteria.where("leaseUntil").isNull());
+        if (!excluded.isEmpty()) {
+            criteria = criteria.and("serviceId").nin(excluded);
+        }
         var update = new Update().set("owner", owner).set("leaseUntil", now.plus(lease)).inc("attempts", 1)
                 .set("attemptStartedAt", now).set("updatedAt", now);
-        return mongo.findAndModify(expired, update, FindAndModifyOptions.options().returnNew(true), Delivery.class)
-                .doOnNext(taken -> log.info("Delivery {} taken over from an expired lease, attempt {}",
-                        mail.deliveryId(), taken.attempts()))
-                .switchIfEmpty(Mono.error(() -> new DeliveryLeasedException(mail.deliveryId())));
+        return mongo.findAndModify(Query.query(criteria).with(Sort.by("nextAttemptAt")), update,
+                FindAndModifyOptions.options().returnNew(true), Delivery.class);
     }
 
-    private Mono<Void> send(OutboundMail mail, int attempt, Instant startedAt) {
-        return smtp(mail, attempt, startedAt).materialize().flatMap(outcome -> {
+    /**
+     * Gives a claimed delivery back without counting the attempt, due again after {@code wait}: its tenant has
+     * used up its send rate for now.
+     */
+    Mono<Void> defer(Delivery claimed, Duration wait) {
+        var now = clock.instant();
+        var update = new Update().set("leaseUntil", now).set("nextAttemptAt", now.plus(wait)).inc("attempts", -1)
+                .set("updatedAt", now);
+        return mongo.updateFirst(mine(claimed), update, Delivery.class).then();
+    }
+
+    /**
+     * One attempt at a claimed delivery; completes when its outcome is recorded. Fails only when recording
+     * failed: the lease then stays and runs out, and the delivery is claimed again.
+     */
+    Mono<Void> attempt(Delivery claimed) {
+        if (claimed.committingAttempt() != null) {
+            // the sender before died between the commit point and recording the outcome: the server most
+            // likely has the mail, and sending it again is the duplicate this marker exists to prevent
+            log.warn("Delivery {} attempt {} had reached the SMTP commit point when its sender stopped; "
+                    + "treated as sent, not sent again", claimed.deliveryId(), claimed.committingAttempt());
+            return markSent(claimed, claimed.transport(), claimed.recipient(), claimed.messageId());
+        }
+        if (claimed.event() == null) {
+            return markFailed(claimed, null, claimed.recipient(), "The delivery keeps no event to build its mail from");
+        }
+        return render(claimed)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(mail -> mail.isEmpty()
+                        ? markFailed(claimed, null, claimed.recipient(), "Nothing to send: the event names no recipient")
+                        : transports.transportFor(claimed.serviceId())
+                                .flatMap(transport -> send(claimed, mail.get(), transport)))
+                .onErrorResume(UndecodableEventException.class,
+                        e -> markFailed(claimed, null, claimed.recipient(), e.getMessage()))
+                .onErrorResume(e -> !(e instanceof RecordingFailed), e -> retryLater(claimed, null, null,
+                        e.getClass().getSimpleName() + ": " + e.getMessage(), false));
+    }
+
+    /** The mail a delivery owes, built from the event it keeps; empty when there is nobody to mail. */
+    private Mono<OutboundMail> render(Delivery claimed) {
+        if (ExternalAccountDisabled.getClassSchema().getFullName().equals(claimed.eventType())) {
+            return Mono.defer(() -> notices.render(claimed, AdministratorNotices.event(serde, claimed)));
+        }
+        return tickets.render(claimed);
+    }
+
+    private Mono<Void> send(Delivery claimed, OutboundMail mail, MailTransport transport) {
+        String recipient = masked(mail.toMail());
+        return smtp(claimed, mail, transport).materialize().flatMap(outcome -> {
             if (!outcome.isOnError()) {
-                return markSent(mail);
+                return markSent(claimed, transport.name(), recipient, mail.messageId());
             }
             Throwable error = outcome.getThrowable();
-            if (isPermanent(error)) {
-                return markFailed(mail, reason(error, mail));
+            if (error instanceof RecordingFailed) {
+                return Mono.error(error);
             }
-            // a failure of the log writes above is not caught here: the mail may be out, so the lease stays
-            return release(mail, attempt, error).then(Mono.error(transientFailure(error, mail)));
+            String reason = reason(error, mail) + describe(error);
+            if (isPermanent(error)) {
+                return markFailed(claimed, transport.name(), recipient, reason);
+            }
+            return retryLater(claimed, transport.name(), recipient, reason, serverRefused(error));
         });
     }
 
     // SMTP is blocking I/O: it runs on the bounded mail-send pool, never on an event loop. The deadline counts
     // from the lease's start, so the send is over (or cut off) well before the lease runs out.
-    private Mono<Void> smtp(OutboundMail mail, int attempt, Instant startedAt) {
+    private Mono<Void> smtp(Delivery claimed, OutboundMail mail, MailTransport transport) {
         return Mono.<Void>fromRunnable(() -> {
-            try (var deadline = new Deadline(sendTimeout.minus(Duration.between(startedAt, clock.instant())))) {
+            var left = sendTimeout.minus(Duration.between(claimed.attemptStartedAt(), clock.instant()));
+            try (var deadline = new Deadline(left.isNegative() ? Duration.ZERO : left)) {
                 try {
-                    sender.send(message(mail), () -> reachCommitPoint(mail, attempt));
+                    transport.pool().send(message(mail, transport),
+                            () -> reachCommitPoint(claimed, transport, mail));
                 } catch (MailException e) {
                     if (deadline.expired()) {
                         throw new MailSendException("SMTP conversation cut off after relay.send-timeout " + sendTimeout);
@@ -207,60 +262,92 @@ class DeliveryService {
      * Records, on the sending thread, that this attempt is about to hand the mail over; only while this instance
      * still holds the lease for it, else the send is aborted before the server takes anything.
      */
-    private void reachCommitPoint(OutboundMail mail, int attempt) throws MessagingException {
-        var mine = sending(mail.deliveryId()).addCriteria(Criteria.where("owner").is(owner).and("attempts").is(attempt));
-        Long matched = mongo.updateFirst(mine, new Update().set("committingAttempt", attempt)
-                        .set("updatedAt", clock.instant()), Delivery.class)
-                .map(result -> result.getMatchedCount())
-                .block(COMMIT_POINT_WRITE);
+    private void reachCommitPoint(Delivery claimed, MailTransport transport, OutboundMail mail) throws MessagingException {
+        Long matched;
+        try {
+            matched = mongo.updateFirst(mine(claimed), new Update().set("committingAttempt", claimed.attempts())
+                            .set("transport", transport.name()).set("recipient", masked(mail.toMail()))
+                            .set("messageId", mail.messageId())
+                            .set("updatedAt", clock.instant()), Delivery.class)
+                    .map(result -> result.getMatchedCount())
+                    .block(COMMIT_POINT_WRITE);
+        } catch (RuntimeException e) {
+            throw new MessagingException("Could not record the commit point of delivery " + claimed.deliveryId()
+                    + "; not handing the mail over: " + e.getMessage());
+        }
         if (matched == null || matched == 0) {
-            throw new MessagingException("The lease of delivery " + mail.deliveryId() + " was lost; not handing the mail over");
+            throw new MessagingException("The lease of delivery " + claimed.deliveryId() + " was lost; not handing the mail over");
         }
     }
 
-    private Mono<Void> markSent(OutboundMail mail) {
-        var event = EmailSent.newBuilder()
-                .setMetadata(metadata.create(mail.serviceId(), mail.correlationId()))
-                .setDeliveryId(mail.deliveryId()).setPurpose(mail.purpose()).setTicketId(mail.ticketId())
-                .setMessageId(mail.messageId()).setRecipient(masked(mail.toMail())).setSentAt(clock.instant())
-                .build();
-        var update = new Update().set("status", Delivery.Status.SENT).set("updatedAt", clock.instant())
-                .unset("lastError").push("pendingEvents", outbox.pending(mail.deliveryId(), event));
-        // whoever holds the lease now: the mail is out; only once SENT, so one EmailSent
-        return mongo.updateFirst(sending(mail.deliveryId()), update, Delivery.class)
-                .then(outboxRelay.relay(Delivery.COLLECTION, mail.deliveryId()));
-    }
-
-    private Mono<Void> markFailed(OutboundMail mail, String reason) {
-        log.warn("Delivery {} failed permanently: {}", mail.deliveryId(), reason);
-        var event = EmailFailed.newBuilder()
-                .setMetadata(metadata.create(mail.serviceId(), mail.correlationId()))
-                .setDeliveryId(mail.deliveryId()).setPurpose(mail.purpose()).setTicketId(mail.ticketId())
-                .setRecipient(masked(mail.toMail())).setReason(reason).setFailedAt(clock.instant())
-                .build();
-        var update = new Update().set("status", Delivery.Status.FAILED).set("lastError", reason)
-                .set("updatedAt", clock.instant()).push("pendingEvents", outbox.pending(mail.deliveryId(), event));
-        return mongo.updateFirst(sending(mail.deliveryId()), update, Delivery.class)
-                .then(outboxRelay.relay(Delivery.COLLECTION, mail.deliveryId()));
-    }
-
-    /** Gives the lease back after a transient failure, so the retry need not wait for it to run out. */
-    private Mono<Void> release(OutboundMail mail, int attempt, Throwable error) {
-        String reason = reason(error, mail);
-        log.warn("Delivery {} attempt {} failed, will be retried: {}", mail.deliveryId(), attempt, reason);
-        var mine = sending(mail.deliveryId()).addCriteria(Criteria.where("owner").is(owner).and("attempts").is(attempt));
+    private Mono<Void> markSent(Delivery claimed, String transport, String recipient, String messageId) {
         var now = clock.instant();
-        var update = new Update().set("lastError", reason).set("leaseUntil", now).set("updatedAt", now);
-        if (serverRefused(error)) {
+        var event = EmailSent.newBuilder()
+                .setMetadata(metadata.create(claimed.serviceId(), correlationId(claimed)))
+                .setDeliveryId(claimed.deliveryId()).setPurpose(claimed.purpose()).setTicketId(claimed.ticketId())
+                .setMessageId(messageId == null ? "" : messageId)
+                .setRecipient(domainOnly(recipient)).setRecipientDomain(domainOf(recipient)).setSentAt(now)
+                .setTransport(transport).setAttempts(claimed.attempts()).setLatencyMillis(latency(claimed, now))
+                .build();
+        var update = new Update().set("status", Delivery.Status.SENT).set("updatedAt", now).set("sentAt", now)
+                .set("transport", transport).set("recipient", recipient).set("messageId", messageId).unset("lastError")
+                .unset("event").push("pendingEvents", outbox.pending(claimed.deliveryId(), event));
+        // whoever holds the lease now: the mail is out; only once SENT, so one EmailSent
+        return record(mongo.updateFirst(sending(claimed.deliveryId()), update, Delivery.class)
+                .then(outboxRelay.relay(Delivery.COLLECTION, claimed.deliveryId())));
+    }
+
+    private Mono<Void> markFailed(Delivery claimed, String transport, String recipient, String reason) {
+        log.warn("Delivery {} failed permanently after {} attempt(s): {}", claimed.deliveryId(), claimed.attempts(), reason);
+        var now = clock.instant();
+        var event = EmailFailed.newBuilder()
+                .setMetadata(metadata.create(claimed.serviceId(), correlationId(claimed)))
+                .setDeliveryId(claimed.deliveryId()).setPurpose(claimed.purpose()).setTicketId(claimed.ticketId())
+                .setRecipient(recipient == null ? null : domainOnly(recipient))
+                .setRecipientDomain(recipient == null ? null : domainOf(recipient))
+                .setReason(reason).setFailedAt(now).setTransport(transport).setAttempts(claimed.attempts())
+                .setLatencyMillis(latency(claimed, now))
+                .build();
+        var update = new Update().set("status", Delivery.Status.FAILED).set("lastError", reason).set("updatedAt", now)
+                .set("transport", transport).unset("event")
+                .push("pendingEvents", outbox.pending(claimed.deliveryId(), event));
+        if (recipient != null) {
+            update.set("recipient", recipient);
+        }
+        return record(mongo.updateFirst(mine(claimed), update, Delivery.class)
+                .then(outboxRelay.relay(Delivery.COLLECTION, claimed.deliveryId())));
+    }
+
+    /**
+     * Gives the lease back after a transient failure with the next attempt's time, or gives up once the next
+     * attempt would come after {@code retry.giveUpAfter} from the first.
+     */
+    private Mono<Void> retryLater(Delivery claimed, String transport, String recipient, String reason,
+                                  boolean serverRefused) {
+        var now = clock.instant();
+        Duration backoff = retry.backoff(claimed.attempts());
+        if (Duration.between(claimed.createdAt(), now.plus(backoff)).compareTo(retry.giveUpAfter()) > 0) {
+            return markFailed(claimed, transport, recipient, "Gave up after " + claimed.attempts()
+                    + " attempts over " + Duration.between(claimed.createdAt(), now).toMinutes() + " min: " + reason);
+        }
+        log.warn("Delivery {} attempt {} failed, retried in {}: {}", claimed.deliveryId(), claimed.attempts(),
+                backoff, reason);
+        var update = new Update().set("lastError", reason).set("leaseUntil", now).set("nextAttemptAt", now.plus(backoff))
+                .set("updatedAt", now);
+        if (serverRefused) {
             // the server answered the final '.' (or an earlier step) with a refusal: it does not have the mail
             update.unset("committingAttempt");
         }
-        return mongo.updateFirst(mine, update, Delivery.class).then();
+        return record(mongo.updateFirst(mine(claimed), update, Delivery.class).then());
     }
 
-    MimeMessage message(OutboundMail mail) {
+    private static Mono<Void> record(Mono<Void> write) {
+        return write.onErrorMap(e -> !(e instanceof RecordingFailed), RecordingFailed::new);
+    }
+
+    MimeMessage message(OutboundMail mail, MailTransport transport) {
         try {
-            return build(mail);
+            return build(mail, transport.pool().session());
         } catch (MessagingException e) {
             // e.g. an address that does not parse: it never will, so a permanent failure
             throw new MailParseException(e);
@@ -269,11 +356,14 @@ class DeliveryService {
         }
     }
 
-    private MimeMessage build(OutboundMail mail) throws MessagingException, UnsupportedEncodingException {
-        MimeMessage message = new FixedIdMimeMessage(relay.getSession(), mail.messageId());
+    private MimeMessage build(OutboundMail mail, Session session) throws MessagingException, UnsupportedEncodingException {
+        MimeMessage message = new FixedIdMimeMessage(session, mail.messageId());
         var helper = helper(message);
         helper.setFrom(new InternetAddress(mail.fromMail(), MailRenderer.oneLine(mail.fromName()), "UTF-8"));
         helper.setTo(new InternetAddress(mail.toMail(), MailRenderer.oneLine(mail.toName()), "UTF-8"));
+        if (mail.replyTo() != null) {
+            helper.setReplyTo(new InternetAddress(mail.replyTo(), MailRenderer.oneLine(mail.fromName()), "UTF-8"));
+        }
         helper.setSubject(MailRenderer.oneLine(mail.subject()));
         helper.setText(mail.text(), mail.html());
         for (var file : mail.files()) {
@@ -294,18 +384,35 @@ class DeliveryService {
         return message;
     }
 
-    /**
-     * A helper that uses the relay's MIME type map: a plain helper on a message of our own class would load a new
-     * one, reading the type files of every jar, for each mail.
-     */
+    /** A helper on the one shared MIME type map: a plain helper would load a new one for each mail. */
     MimeMessageHelper helper(MimeMessage message) throws MessagingException {
-        FileTypeMap shared = relay.getDefaultFileTypeMap();
+        FileTypeMap shared = fileTypes;
         return new MimeMessageHelper(message, true, "UTF-8") {
             @Override
             protected FileTypeMap getDefaultFileTypeMap(MimeMessage mimeMessage) {
                 return shared;
             }
         };
+    }
+
+    private Long latency(Delivery claimed, Instant now) {
+        return claimed.eventAt() == null ? null : Math.max(0, Duration.between(claimed.eventAt(), now).toMillis());
+    }
+
+    private static String correlationId(Delivery claimed) {
+        return claimed.correlationId() == null ? claimed.deliveryId() : claimed.correlationId();
+    }
+
+    /** A failure to record an attempt's outcome: the lease stays, and runs out before the delivery is retried. */
+    private static final class RecordingFailed extends RuntimeException {
+        RecordingFailed(Throwable cause) {
+            super("Could not record a delivery's outcome: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A mail owed: what caused it, kept until it is sent. */
+    record Owed(String deliveryId, String serviceId, String ticketId, String purpose, String eventType, byte[] event,
+                Instant eventAt, String correlationId) {
     }
 
     /**
@@ -329,7 +436,19 @@ class DeliveryService {
         return false;
     }
 
-    private static boolean isPermanent(Throwable error) {
+    /**
+     * A permanent failure: the server refused with a 5xx reply (a rejected recipient or sender, a mail it will
+     * not take), or the mail cannot be built. A failed login is not one: it is the tenant's settings, which
+     * can be fixed while the mail is retried.
+     */
+    static boolean isPermanent(Throwable error) {
+        if (error instanceof MailAuthenticationException) {
+            return false;
+        }
+        Integer code = replyCode(error);
+        if (code != null && code >= 500 && code < 600 && serverRefused(error)) {
+            return true;
+        }
         if (error instanceof MailSendException send) {
             return send.getFailedMessages().values().stream().anyMatch(DeliveryService::rejectedRecipient)
                     || rejectedRecipient(send.getCause());
@@ -363,11 +482,8 @@ class DeliveryService {
         return message.length() > 500 ? message.substring(0, 500) : message;
     }
 
-    /**
-     * The exception a transient failure is rethrown as: the masked reason, the failing class and SMTP return
-     * code, and no cause, since the original's message and the failed messages it keeps name the recipient.
-     */
-    static TransientDeliveryException transientFailure(Throwable error, OutboundMail mail) {
+    /** The failing class and SMTP return code, for the log and the delivery's last error. */
+    static String describe(Throwable error) {
         Throwable innermost = error;
         Integer returnCode = null;
         for (Throwable t : causes(error)) {
@@ -375,9 +491,17 @@ class DeliveryService {
             Integer code = returnCode(t);
             returnCode = code != null ? code : returnCode;
         }
-        return new TransientDeliveryException("Delivery " + mail.deliveryId() + " failed, will be retried: "
-                + reason(error, mail) + " [" + innermost.getClass().getName()
-                + (returnCode == null ? "" : ", SMTP " + returnCode) + "]");
+        return " [" + innermost.getClass().getName() + (returnCode == null ? "" : ", SMTP " + returnCode) + "]";
+    }
+
+    /** The SMTP reply code of the server's answer to this failure, if the server answered. */
+    static Integer replyCode(Throwable error) {
+        Integer returnCode = null;
+        for (Throwable t : causes(error)) {
+            Integer code = returnCode(t);
+            returnCode = code != null ? code : returnCode;
+        }
+        return returnCode;
     }
 
     /** The exception, its causes and, for a MailSendException, the failures of its messages, which are no cause. */
@@ -425,6 +549,26 @@ class DeliveryService {
 
     private static Query byId(String deliveryId) {
         return Query.query(Criteria.where("_id").is(deliveryId));
+    }
+
+    /** The delivery while the lease taken with this claim is still this instance's. */
+    private Query mine(Delivery claimed) {
+        return sending(claimed.deliveryId()).addCriteria(Criteria.where("owner").is(owner)
+                .and("attempts").is(claimed.attempts()));
+    }
+
+    /** The masked form without even the first character: what analytics sees ({@code ***@example.com}). */
+    static String domainOnly(String masked) {
+        String domain = domainOf(masked);
+        return domain == null ? "***" : "***@" + domain;
+    }
+
+    static String domainOf(String address) {
+        if (address == null) {
+            return null;
+        }
+        int at = address.lastIndexOf('@');
+        return at < 0 || at == address.length() - 1 ? null : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     private static Query sending(String deliveryId) {

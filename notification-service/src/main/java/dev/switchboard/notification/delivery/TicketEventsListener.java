@@ -8,39 +8,43 @@ import org.springframework.stereotype.Component;
 
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.events.ticket.TicketReplied;
-import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventSerde;
 
 /**
- * Adapter from the ticket topic to the mail the ticket events cause. One consumer per partition (as many as the
- * mail-send pool has threads), so a slow mail holds up only the tickets of its own partition.
+ * Adapter from the ticket topic to the mail queue: each event that owes a mail enqueues it (one write, keyed by
+ * the delivery id, so a redelivered event owes nothing new) and wakes the dispatcher. Sending happens apart from
+ * the topic, so a slow mail server holds up no partition.
  */
 @Component
 class TicketEventsListener {
 
-    private final EventSerde serde;
-    private final TicketAcknowledgements acknowledgements;
-    private final Duration wait;
+    /** One upsert; longer means the database is away, and the record is retried through the retry topic. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
-    TicketEventsListener(EventSerde serde, TicketAcknowledgements acknowledgements, NotificationProperties properties) {
+    private final EventSerde serde;
+    private final TicketMail tickets;
+    private final DeliveryService deliveries;
+    private final MailDispatcher dispatcher;
+
+    TicketEventsListener(EventSerde serde, TicketMail tickets, DeliveryService deliveries, MailDispatcher dispatcher) {
         this.serde = serde;
-        this.acknowledgements = acknowledgements;
-        this.wait = properties.listenerWait();
+        this.tickets = tickets;
+        this.deliveries = deliveries;
+        this.dispatcher = dispatcher;
     }
 
-    // Kafka listener threads are not event-loop threads, so waiting here is safe. The wait outlasts the bounded
-    // file fetch and send: giving up earlier would have the record retried while its mail is still being sent.
-    // One record per poll, so a few slow mails in a row cannot exceed max.poll.interval.ms (5 min by default).
+    // Kafka listener threads are not event-loop threads, so waiting here is safe.
     @KafkaListener(id = "notification-ticket-events", groupId = "notification-service",
             topics = "#{T(dev.switchboard.schemas.Topic).TICKET_EVENTS.topicName()}",
-            concurrency = "#{@mailSendPool.concurrency()}", containerPostProcessor = "mailListenerShutdown",
-            properties = "max.poll.records=1")
+            concurrency = "#{T(dev.switchboard.schemas.Topic).TICKET_EVENTS.partitions()}")
     void onRecord(ConsumerRecord<String, byte[]> record) {
-        switch (serde.decode(record)) {
-            case TicketCreated created -> acknowledgements.onTicketCreated(created).block(wait);
-            case TicketReplied replied -> acknowledgements.onTicketReplied(replied).block(wait);
-            default -> {
-            }
+        var event = serde.decode(record);
+        if (!(event instanceof TicketCreated) && !(event instanceof TicketReplied)) {
+            return;
+        }
+        Boolean added = tickets.owedBy(event, record.value()).flatMap(deliveries::enqueue).block(WAIT);
+        if (added != null) {
+            dispatcher.wake();
         }
     }
 }

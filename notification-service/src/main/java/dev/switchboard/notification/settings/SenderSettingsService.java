@@ -26,6 +26,7 @@ public class SenderSettingsService {
                 new Criteria().orOperator(Criteria.where("updatedAt").lt(event.getUpdatedAt()),
                         Criteria.where("updatedAt").exists(false))));
         var update = new Update()
+                .set("mail", event.getMail())
                 .set("name", event.getName())
                 .set("displayMail", event.getDisplayMail())
                 .set("template", event.getTemplate())

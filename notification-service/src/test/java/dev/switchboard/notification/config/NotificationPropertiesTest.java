@@ -15,7 +15,6 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 
-import dev.switchboard.schemas.Topic;
 
 class NotificationPropertiesTest {
 
@@ -25,17 +24,19 @@ class NotificationPropertiesTest {
 
         var relay = properties.relay();
         assertThat(relay.sendTimeout()).isGreaterThan(relay.connectTimeout().plus(relay.readTimeout()));
-        assertThat(properties.sending().lease()).isGreaterThan(relay.sendTimeout());
         assertThat(properties.listenerWait())
-                .isGreaterThan(properties.attachments().fetchTimeout().plus(properties.sending().lease()));
-        assertThat(properties.sending().concurrency()).isEqualTo(Topic.TICKET_EVENTS.partitions());
+                .isGreaterThan(properties.attachments().fetchTimeout().plus(relay.sendTimeout()));
+        assertThat(properties.sending().lease()).isGreaterThanOrEqualTo(properties.listenerWait());
+        assertThat(properties.sending().perTenantConcurrency()).isLessThan(properties.sending().concurrency());
+        // transient failures are retried for at least six hours
+        assertThat(properties.sending().retry().giveUpAfter()).isGreaterThanOrEqualTo(Duration.ofHours(6));
     }
 
     @Test
     void rejectsALeaseThatCouldRunOutWhileItsSendRuns() {
         var environment = environment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                "switchboard.notification.relay.send-timeout", "60s", "switchboard.notification.sending.lease", "60s")));
+                "switchboard.notification.relay.send-timeout", "60s", "switchboard.notification.sending.lease", "90s")));
 
         assertThatThrownBy(() -> bind(environment)).hasStackTraceContaining("sending.lease");
     }

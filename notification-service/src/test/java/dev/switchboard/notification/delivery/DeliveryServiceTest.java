@@ -1,21 +1,22 @@
 package dev.switchboard.notification.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -32,31 +32,38 @@ import com.mongodb.reactivestreams.client.MongoClients;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.switchboard.events.notification.EmailFailed;
+import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.notification.ScriptedSmtpServer;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The delivery log's leases against the Mongo wire server the local stack runs, sending to SMTP on 127.0.0.1. */
+/** The mail queue's claims, leases and outcomes against the Mongo wire server the local stack runs, sending to SMTP on 127.0.0.1. */
 class DeliveryServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String RECIPIENT = "Kim.Lee@Example.com";
     /** A recipient's address in clear: anything but the masked {@code K***} before the domain. */
     private static final Pattern CLEAR_ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]+@example\\.com", Pattern.CASE_INSENSITIVE);
+    private static final Instant EVENT_AT = Instant.parse("2026-11-27T10:00:00Z");
 
     private MongoServer mongoServer;
     private MongoClient client;
     private ReactiveMongoTemplate mongo;
     private GreenMail greenMail;
-    private JavaMailSenderImpl relay;
     private final List<MailSendPool> pools = new ArrayList<>();
+    private final List<SmtpPool> smtpPools = new ArrayList<>();
     private final OutboxRelay outboxRelay = mock(OutboxRelay.class);
+    private final TicketMail tickets = mock(TicketMail.class);
+    private final MailTransports transports = mock(MailTransports.class);
+    private final EventSerde serde = new EventSerde();
 
     @BeforeEach
     void start() {
@@ -65,110 +72,129 @@ class DeliveryServiceTest {
         mongo = new ReactiveMongoTemplate(client, "deliveries");
         greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         greenMail.start();
-        relay = relay(greenMail.getSmtp().getPort(), Duration.ofSeconds(10));
+        sendTo(greenMail.getSmtp().getPort(), Duration.ofSeconds(10));
         when(outboxRelay.relay(any(), any())).thenReturn(Mono.empty());
+        when(tickets.render(any())).thenReturn(Mono.just(mail()));
     }
 
     @AfterEach
     void stop() {
         pools.forEach(MailSendPool::destroy);
+        smtpPools.forEach(SmtpPool::close);
         greenMail.stop();
         client.close();
         mongoServer.shutdownNow();
     }
 
     @Test
-    void redeliveredEventSendsOneMailWithTheChosenMessageId() throws Exception {
+    void redeliveredEventOwesNothingNewAndOneMailGoesOutWithTheChosenMessageId() throws Exception {
         var service = service(Duration.ofSeconds(10));
 
-        service.deliver(mail()).block(WAIT);
-        service.deliver(mail()).block(WAIT);
+        assertThat(service.enqueue(owed()).block(WAIT)).isTrue();
+        assertThat(service.enqueue(owed()).block(WAIT)).isFalse();
+        sendDue(service);
+        // the same event once more, after the mail went out
+        assertThat(service.enqueue(owed()).block(WAIT)).isFalse();
+        assertThat(service.claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
 
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
         assertThat(greenMail.getReceivedMessages()[0].getMessageID()).isEqualTo("<T1.ack@switchboard.local>");
         var delivery = delivery();
         assertThat(delivery.status()).isEqualTo(Delivery.Status.SENT);
         assertThat(delivery.attempts()).isEqualTo(1);
-        assertThat(delivery.owner()).isEqualTo(service.owner());
-        assertThat(delivery.attemptStartedAt()).isNotNull();
+        assertThat(delivery.transport()).isEqualTo(MailTransport.RELAY);
+        assertThat(delivery.event()).as("the event is not kept once the mail is out").isNull();
     }
 
     @Test
-    void redeliveryWhileAnotherSenderHoldsTheLeaseSendsNothingAndAsksForARetry() {
-        var until = Instant.now().plusSeconds(60);
-        insertSending("other-pod/1234", until);
+    void emailSentTellsAnalyticsTheTransportDomainAttemptsAndLatencyButNoAddress() {
+        var service = service(Duration.ofSeconds(10));
+        service.enqueue(owed()).block(WAIT);
+        sendDue(service);
 
-        assertThatThrownBy(() -> service(Duration.ofSeconds(10)).deliver(mail()).block(WAIT))
-                .isInstanceOf(DeliveryLeasedException.class).hasMessageContaining("other-pod/1234");
-
-        assertThat(greenMail.getReceivedMessages()).isEmpty();
-        var delivery = delivery();
-        assertThat(delivery.status()).isEqualTo(Delivery.Status.SENDING);
-        assertThat(delivery.owner()).isEqualTo("other-pod/1234");
-        assertThat(delivery.attempts()).isEqualTo(1);
+        var sent = (EmailSent) published();
+        assertThat(sent.getTransport()).isEqualTo("relay");
+        assertThat(sent.getRecipientDomain()).isEqualTo("example.com");
+        assertThat(sent.getRecipient()).isEqualTo("***@example.com");
+        assertThat(sent.getAttempts()).isEqualTo(1);
+        assertThat(sent.getLatencyMillis()).isGreaterThanOrEqualTo(Duration.between(EVENT_AT, sent.getSentAt()).toMillis() - 1);
+        assertThat(sent.getMessageId()).isEqualTo("<T1.ack@switchboard.local>");
     }
 
     @Test
-    void leaseOfADeadSenderIsTakenOverByOneOfTwoRacingInstances() {
-        insertSending("dead-pod/1234", Instant.now().minusSeconds(1));
+    void ofTwoRacingInstancesOneClaimsADueDelivery() {
         var first = service(Duration.ofSeconds(10));
         var second = service(Duration.ofSeconds(10));
+        first.enqueue(owed()).block(WAIT);
 
-        var leased = Flux.merge(attempt(first), attempt(second)).collectList().block(WAIT);
+        var claims = Flux.merge(first.claimNext(Set.of()), second.claimNext(Set.of())).collectList().block(WAIT);
 
-        assertThat(greenMail.getReceivedMessages()).hasSize(1);
-        // the loser either found the lease just taken (and is retried) or the mail already sent
-        assertThat(leased).hasSizeLessThanOrEqualTo(1);
-        var delivery = delivery();
-        assertThat(delivery.status()).isEqualTo(Delivery.Status.SENT);
-        assertThat(delivery.attempts()).isEqualTo(2);
-        assertThat(delivery.owner()).isIn(first.owner(), second.owner());
+        assertThat(claims).hasSize(1);
+        assertThat(claims.getFirst().attempts()).isEqualTo(1);
     }
 
     @Test
-    void deliveryClaimedBeforeLeasesIsTakenOver() {
-        mongo.insert(sendingDocument().append("attempts", 1), Delivery.COLLECTION).block(WAIT);
+    void aLiveLeaseOfAnotherSenderIsLeftAlone() {
+        insertSending("other-pod/1234", Instant.now().plusSeconds(60));
 
-        service(Duration.ofSeconds(10)).deliver(mail()).block(WAIT);
+        assertThat(service(Duration.ofSeconds(10)).claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void theLeaseOfADeadSenderIsClaimedAgainAndTheMailSent() {
+        insertSending("dead-pod/1234", Instant.now().minusSeconds(1));
+        var service = service(Duration.ofSeconds(10));
+
+        sendDue(service);
 
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
         assertThat(delivery().attempts()).isEqualTo(2);
+        assertThat(delivery().owner()).isNotEqualTo("dead-pod/1234");
     }
 
     @Test
     void aSenderThatDiedAtTheCommitPointIsTakenOverWithoutSendingAgain() {
         mongo.insert(sendingDocument().append("owner", "dead-instance").append("attempts", 1)
-                .append("leaseUntil", Date.from(Instant.now().minusSeconds(1))).append("committingAttempt", 1),
-                Delivery.COLLECTION).block(WAIT);
+                .append("leaseUntil", Date.from(Instant.now().minusSeconds(1))).append("committingAttempt", 1)
+                .append("transport", "relay"), Delivery.COLLECTION).block(WAIT);
 
-        service(Duration.ofSeconds(10)).deliver(mail()).block(WAIT);
+        sendDue(service(Duration.ofSeconds(10)));
 
         assertThat(greenMail.getReceivedMessages()).isEmpty();
         assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
     }
 
     @Test
-    void aSendRecordsItsCommitPointAndARefusalAfterItClearsTheMarker() throws Exception {
+    void aSendRecordsItsCommitPoint() {
         var service = service(Duration.ofSeconds(10));
-        service.deliver(mail()).block(WAIT);
+        service.enqueue(owed()).block(WAIT);
+        sendDue(service);
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
         assertThat(delivery().committingAttempt()).isEqualTo(1);
     }
 
     @Test
-    void transientFailureGivesTheLeaseBackSoTheRetrySends() throws Exception {
-        var service = service(Duration.ofSeconds(10));
+    void aTransientFailureIsRetriedAfterTheBackOffAndNamesNoCustomerAddress() throws Exception {
+        var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        var service = service(Duration.ofSeconds(10), clock);
+        service.enqueue(owed()).block(WAIT);
         try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
-            relay.setPort(deferring.port());
-            assertThatThrownBy(() -> service.deliver(mail()).block(WAIT)).isInstanceOf(TransientDeliveryException.class);
+            sendTo(deferring.port(), Duration.ofSeconds(10));
+            sendDue(service);
         }
         var failed = delivery();
         assertThat(failed.status()).isEqualTo(Delivery.Status.SENDING);
-        assertThat(failed.leaseUntil()).isBeforeOrEqualTo(Instant.now());
-        assertThat(failed.lastError()).contains("K***@Example.com").doesNotContain(RECIPIENT);
+        assertThat(failed.leaseUntil()).isBeforeOrEqualTo(clock.instant());
+        assertThat(failed.nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(30));
+        assertThat(failed.lastError()).contains("K***@Example.com").contains("SMTP 451")
+                .doesNotContainPattern(CLEAR_ADDRESS);
+        // not due before its time
+        assertThat(service.claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
 
-        relay.setPort(greenMail.getSmtp().getPort());
-        service.deliver(mail()).block(WAIT);
+        clock.advance(Duration.ofSeconds(31));
+        sendTo(greenMail.getSmtp().getPort(), Duration.ofSeconds(10));
+        sendDue(service);
 
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
         assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
@@ -176,67 +202,163 @@ class DeliveryServiceTest {
     }
 
     @Test
-    void rethrownTransientFailureNamesNoCustomerAddress() throws Exception {
-        Throwable error;
-        try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
-            relay.setPort(deferring.port());
-            error = catchThrowable(() -> service(Duration.ofSeconds(10)).deliver(mail()).block(WAIT));
+    void theBackOffGrowsUpToItsMaximum() {
+        var retry = properties(Duration.ofSeconds(10)).sending().retry();
+        assertThat(retry.backoff(1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(retry.backoff(2)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(retry.backoff(7)).isEqualTo(Duration.ofMinutes(30));
+        assertThat(retry.backoff(40)).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void aRejectedRecipientEndsAsEmailFailedWithTheServersReply() throws Exception {
+        var service = service(Duration.ofSeconds(10));
+        service.enqueue(owed()).block(WAIT);
+        try (var rejecting = new ScriptedSmtpServer(ScriptedSmtpServer.Script.REJECT_RECIPIENT)) {
+            sendTo(rejecting.port(), Duration.ofSeconds(10));
+            sendDue(service);
         }
 
-        assertThat(error).isInstanceOf(TransientDeliveryException.class)
-                .hasMessageContaining("K***@Example.com").hasMessageContaining("SMTP 451");
-        for (Throwable t : everyThrowable(error)) {
-            assertThat(t.toString()).doesNotContainIgnoringCase(RECIPIENT).doesNotContainPattern(CLEAR_ADDRESS);
+        var failed = delivery();
+        assertThat(failed.status()).isEqualTo(Delivery.Status.FAILED);
+        var event = (EmailFailed) published();
+        assertThat(event.getReason()).contains("550").contains("Recipient address rejected")
+                .doesNotContainPattern(CLEAR_ADDRESS);
+        assertThat(event.getTransport()).isEqualTo("relay");
+        assertThat(event.getRecipientDomain()).isEqualTo("example.com");
+        assertThat(event.getAttempts()).isEqualTo(1);
+        assertThat(service.claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
+    }
+
+    @Test
+    void transientFailuresAreGivenUpOnlyAfterTheRetryPeriod() throws Exception {
+        var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        var service = service(Duration.ofSeconds(10), clock);
+        service.enqueue(owed()).block(WAIT);
+        try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
+            sendTo(deferring.port(), Duration.ofSeconds(10));
+            int attempts = 0;
+            while (delivery().status() == Delivery.Status.SENDING) {
+                sendDue(service);
+                attempts++;
+                clock.advance(Duration.between(clock.instant(), delivery().nextAttemptAt()).plusSeconds(1));
+                assertThat(attempts).isLessThan(100);
+            }
         }
+
+        var failed = delivery();
+        assertThat(failed.status()).isEqualTo(Delivery.Status.FAILED);
+        assertThat(failed.lastError()).startsWith("Gave up after");
+        // retried for at least six hours, with back-off: not hundreds of attempts
+        assertThat(Duration.between(failed.createdAt(), failed.updatedAt())).isGreaterThan(Duration.ofHours(6));
+        assertThat(failed.attempts()).isBetween(10, 30);
+        assertThat(((EmailFailed) published()).getReason()).startsWith("Gave up after");
+    }
+
+    @Test
+    void aTenantOverItsRateIsDeferredWithoutCountingAnAttempt() {
+        var service = service(Duration.ofSeconds(10));
+        service.enqueue(owed()).block(WAIT);
+        var claimed = service.claimNext(Set.of()).block(WAIT);
+
+        service.defer(claimed, Duration.ofMillis(200)).block(WAIT);
+
+        var deferred = delivery();
+        assertThat(deferred.attempts()).isZero();
+        assertThat(deferred.nextAttemptAt()).isAfter(Instant.now().minusSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> service.claimNext(Set.of()).blockOptional(WAIT).isPresent());
+    }
+
+    @Test
+    void aTenantInTheExcludedSetIsNotClaimed() {
+        var service = service(Duration.ofSeconds(10));
+        service.enqueue(owed()).block(WAIT);
+
+        assertThat(service.claimNext(Set.of("demo")).blockOptional(WAIT)).isEmpty();
+        assertThat(service.claimNext(Set.of("other")).blockOptional(WAIT)).isPresent();
     }
 
     @Test
     void sendToAStalledServerIsCutOffAtTheSendTimeout() throws Exception {
-        // each read may take 30 s: only the whole-send bound can end this within the test's 10 s
-        relay = relay(greenMail.getSmtp().getPort(), Duration.ofSeconds(30));
         var service = service(Duration.ofSeconds(1));
+        service.enqueue(owed()).block(WAIT);
         try (var silent = new ScriptedSmtpServer(ScriptedSmtpServer.Script.SILENT)) {
-            relay.setPort(silent.port());
+            // each read may take 30 s: only the whole-send bound can end this within the test's 10 s
+            sendTo(silent.port(), Duration.ofSeconds(30));
 
-            var error = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                    () -> catchThrowable(() -> service.deliver(mail()).block(WAIT)));
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sendDue(service));
 
-            assertThat(error).isInstanceOf(TransientDeliveryException.class).hasMessageContaining("cut off");
+            assertThat(delivery().lastError()).contains("cut off");
             // the send really ended: its socket is closed, so the lease given back is safe to take
             await().atMost(Duration.ofSeconds(5)).until(() -> silent.closedByClient() == 1);
         }
         assertThat(delivery().leaseUntil()).isBeforeOrEqualTo(Instant.now());
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENDING);
     }
 
     @Test
-    void messagesUseTheRelaysMimeTypeMapInsteadOfLoadingOneEach() throws Exception {
+    void aDeliveryWithoutItsEventFailsInsteadOfLooping() {
+        mongo.insert(sendingDocument().append("attempts", 0).append("nextAttemptAt", new Date()).append("event", null),
+                Delivery.COLLECTION).block(WAIT);
+
+        sendDue(service(Duration.ofSeconds(10)));
+
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.FAILED);
+    }
+
+    @Test
+    void everyMailSharesOneMimeTypeMap() throws Exception {
         var service = service(Duration.ofSeconds(10));
+        var session = Session.getInstance(new Properties());
 
-        var helper = service.helper(new MimeMessage(relay.getSession()));
+        var first = service.helper(new MimeMessage(session));
+        var second = service.helper(new MimeMessage(session));
 
-        assertThat(helper.getFileTypeMap()).isSameAs(relay.getDefaultFileTypeMap());
+        assertThat(first.getFileTypeMap()).isSameAs(second.getFileTypeMap());
     }
 
-    private Mono<DeliveryLeasedException> attempt(DeliveryService service) {
-        return service.deliver(mail()).then(Mono.<DeliveryLeasedException>empty())
-                .onErrorResume(DeliveryLeasedException.class, Mono::just);
-    }
-
-    private static List<Throwable> everyThrowable(Throwable error) {
-        List<Throwable> all = new ArrayList<>();
-        for (Throwable t = error; t != null && !all.contains(t); t = t.getCause()) {
-            all.add(t);
-            all.addAll(List.of(t.getSuppressed()));
+    /** Claims and attempts what is due, one after the other, until nothing is. */
+    private void sendDue(DeliveryService service) {
+        for (int i = 0; i < 5; i++) {
+            var claimed = service.claimNext(Set.of()).blockOptional(WAIT);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            service.attempt(claimed.get()).block(WAIT);
         }
-        return all;
+    }
+
+    private Object published() {
+        var pending = mongo.findById("ticket-ack:T1", Document.class, Delivery.COLLECTION).block(WAIT)
+                .getList("pendingEvents", Document.class);
+        var last = pending.getLast();
+        var payload = last.get("payload", org.bson.types.Binary.class).getData();
+        return serde.decode(last.getString("type"), payload);
+    }
+
+    private void sendTo(int port, Duration readTimeout) {
+        var smtp = new Properties();
+        smtp.put("mail.smtp.connectiontimeout", "5000");
+        smtp.put("mail.smtp.timeout", String.valueOf(readTimeout.toMillis()));
+        smtp.put("mail.smtp.writetimeout", String.valueOf(readTimeout.toMillis()));
+        smtp.put("mail.smtp.quitwait", "false");
+        var pool = new SmtpPool(Session.getInstance(smtp), false, "127.0.0.1", port, null, null, 2,
+                Duration.ofSeconds(30), 100);
+        smtpPools.add(pool);
+        when(transports.transportFor(any())).thenReturn(Mono.just(new MailTransport(MailTransport.RELAY, pool)));
     }
 
     private DeliveryService service(Duration sendTimeout) {
+        return service(sendTimeout, Clock.systemUTC());
+    }
+
+    private DeliveryService service(Duration sendTimeout, Clock clock) {
         var properties = properties(sendTimeout);
         var pool = new MailSendPool(properties);
         pools.add(pool);
-        return new DeliveryService(mongo, relay, new EventMetadataFactory("notification-service", Clock.systemUTC()),
-                new Outbox(new EventSerde()), outboxRelay, pool, properties);
+        return new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
+                new EventMetadataFactory("notification-service", clock),
+                new Outbox(serde), outboxRelay, pool, properties, clock);
     }
 
     static NotificationProperties properties(Duration sendTimeout) {
@@ -246,41 +368,67 @@ class DeliveryServiceTest {
                 "Switchboard", "no-reply@switchboard.local", "switchboard.local", "keyset",
                 new NotificationProperties.Attachments("http://127.0.0.1:8083", org.springframework.util.unit.DataSize
                         .ofMegabytes(10), Duration.ofSeconds(10), Duration.ofSeconds(30)),
-                new NotificationProperties.Sending(2, sendTimeout.plusSeconds(30)));
-    }
-
-    private static JavaMailSenderImpl relay(int port, Duration readTimeout) {
-        var relay = new JavaMailSenderImpl();
-        relay.setHost("127.0.0.1");
-        relay.setPort(port);
-        relay.setDefaultEncoding("UTF-8");
-        var smtp = new Properties();
-        smtp.put("mail.smtp.connectiontimeout", "5000");
-        smtp.put("mail.smtp.timeout", String.valueOf(readTimeout.toMillis()));
-        smtp.put("mail.smtp.writetimeout", String.valueOf(readTimeout.toMillis()));
-        relay.setJavaMailProperties(smtp);
-        return relay;
+                new NotificationProperties.Sending(2, 2, sendTimeout.plusSeconds(60), Duration.ofSeconds(1),
+                        Duration.ofSeconds(30), 100, new NotificationProperties.Retry(Duration.ofSeconds(30), 2.0,
+                        Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(100, 200)));
     }
 
     private static OutboundMail mail() {
-        return new OutboundMail("ticket-ack:T1", "demo", "T1", TicketAcknowledgements.PURPOSE, "Support",
-                "support@demo.example", "Kim", RECIPIENT, "[T1] Printer", "text", "<p>text</p>",
+        return new OutboundMail("ticket-ack:T1", "demo", "T1", TicketMail.PURPOSE, "Support",
+                "support@demo.example", "help@demo.example", "Kim", RECIPIENT, "[T1] Printer", "text", "<p>text</p>",
                 "<T1.ack@switchboard.local>", "auto-replied", null, List.of(), "correlation-1");
+    }
+
+    private static DeliveryService.Owed owed() {
+        return new DeliveryService.Owed("ticket-ack:T1", "demo", "T1", TicketMail.PURPOSE,
+                "dev.switchboard.events.ticket.TicketCreated", new byte[] {1, 2, 3}, EVENT_AT, "correlation-1");
     }
 
     private void insertSending(String owner, Instant leaseUntil) {
         mongo.insert(sendingDocument().append("owner", owner).append("leaseUntil", Date.from(leaseUntil))
-                .append("attempts", 1).append("attemptStartedAt", new Date()), Delivery.COLLECTION).block(WAIT);
+                .append("attempts", 1).append("attemptStartedAt", new Date())
+                .append("nextAttemptAt", Date.from(Instant.now().minusSeconds(5))), Delivery.COLLECTION).block(WAIT);
     }
 
     private static Document sendingDocument() {
         return new Document("_id", "ticket-ack:T1").append("serviceId", "demo").append("ticketId", "T1")
-                .append("purpose", TicketAcknowledgements.PURPOSE).append("recipient", "K***@Example.com")
+                .append("purpose", TicketMail.PURPOSE).append("recipient", "K***@Example.com")
                 .append("messageId", "<T1.ack@switchboard.local>").append("status", "SENDING")
+                .append("eventType", "dev.switchboard.events.ticket.TicketCreated")
+                .append("event", new org.bson.types.Binary(new byte[] {1, 2, 3}))
+                .append("nextAttemptAt", Date.from(Instant.now().minusSeconds(5)))
                 .append("createdAt", new Date()).append("updatedAt", new Date()).append("pendingEvents", List.of());
     }
 
     private Delivery delivery() {
         return mongo.findById("ticket-ack:T1", Delivery.class).block(WAIT);
+    }
+
+    /** A clock the test moves forward, so hours of back-off pass in milliseconds. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }

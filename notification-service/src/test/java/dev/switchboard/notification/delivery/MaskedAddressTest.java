@@ -16,8 +16,15 @@ class MaskedAddressTest {
     }
 
     @Test
+    void analyticsSeesTheDomainOnly() {
+        assertThat(DeliveryService.domainOnly("e***@NHN-st.com")).isEqualTo("***@nhn-st.com");
+        assertThat(DeliveryService.domainOf("e***@NHN-st.com")).isEqualTo("nhn-st.com");
+        assertThat(DeliveryService.domainOnly(null)).isEqualTo("***");
+    }
+
+    @Test
     void failureReasonsDoNotRepeatTheAddress() {
-        var mail = new OutboundMail("ticket-ack:T1", "demo", "T1", "p", "Support", "s@demo.example", "Kim",
+        var mail = new OutboundMail("ticket-ack:T1", "demo", "T1", "p", "Support", "s@demo.example", null, "Kim",
                 "Kim.Lee@Example.com", "subject", "text", "<p>text</p>", "<T1.ack@x>", null, null, java.util.List.of(), null);
         var error = new org.springframework.mail.MailSendException("send failed",
                 new jakarta.mail.SendFailedException("550 5.1.1 <kim.lee@example.com>: Recipient address rejected"));

@@ -20,7 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * A self-signed certificate made for a test with the JDK's own keytool, and what a server and a client need
  * of it. Made once per test class: EC keys, so it takes a moment, not seconds.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -31,7 +31,7 @@ final class TestCertificates {
     }
 
     /** @param subjectAlternativeName keytool's SAN value, {@code ip:127.0.0.1} or {@code dns:other.example} */
-    static TestCertificates selfSigned(Path directory, String subjectAlternativeName) {
+    public static TestCertificates selfSigned(Path directory, String subjectAlternativeName) {
         try {
             Path file = Files.createTempFile(directory, "smtp", ".p12");
             Files.delete(file);
@@ -58,7 +58,7 @@ final class TestCertificates {
     }
 
     /** TLS for a server presenting the certificate. */
-    SSLContext serverContext() {
+    public SSLContext serverContext() {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(keyStore, PASSWORD);

@@ -21,9 +21,9 @@ import javax.net.ssl.SSLSocket;
  * user, for what GreenMail does not do: STARTTLS, and a certificate made by the test. A refused login is
  * answered with a reply that repeats the password, as a careless server might.
  */
-final class TlsSmtpServer implements AutoCloseable {
+public final class TlsSmtpServer implements AutoCloseable {
 
-    enum Mode {
+    public enum Mode {
         /** TLS from the first byte (SMTPS). */
         IMPLICIT,
         /** Plain, offering STARTTLS. */
@@ -40,7 +40,7 @@ final class TlsSmtpServer implements AutoCloseable {
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
 
-    TlsSmtpServer(Mode mode, SSLContext tls, String user, String password) throws IOException {
+    public TlsSmtpServer(Mode mode, SSLContext tls, String user, String password) throws IOException {
         this.mode = mode;
         this.tls = tls;
         this.user = user;
@@ -51,12 +51,12 @@ final class TlsSmtpServer implements AutoCloseable {
         Thread.ofVirtual().name("tls-smtp").start(this::acceptAll);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Mails accepted with 250 after DATA. */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 

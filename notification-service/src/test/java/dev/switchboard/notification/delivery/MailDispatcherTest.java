@@ -1,0 +1,163 @@
+package dev.switchboard.notification.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.switchboard.notification.ScriptedSmtpServer;
+import dev.switchboard.notification.config.NotificationProperties;
+import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.events.EventSerde;
+import dev.switchboard.platform.outbox.Outbox;
+import dev.switchboard.platform.outbox.OutboxRelay;
+import jakarta.mail.Session;
+import reactor.core.publisher.Mono;
+
+/** The dispatcher against the Mongo wire server and SMTP servers on 127.0.0.1: tenants do not hold each other up. */
+class MailDispatcherTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private MongoServer mongoServer;
+    private MongoClient client;
+    private ReactiveMongoTemplate mongo;
+    private GreenMail greenMail;
+    private ScriptedSmtpServer stalled;
+    private MailSendPool sendPool;
+    private MailDispatcher dispatcher;
+    private final OutboxRelay outboxRelay = mock(OutboxRelay.class);
+    private final TicketMail tickets = mock(TicketMail.class);
+    private final MailTransports transports = mock(MailTransports.class);
+    private SmtpPool fastPool;
+    private SmtpPool slowPool;
+
+    @BeforeEach
+    void start() throws Exception {
+        mongoServer = new MongoServer(new MemoryBackend());
+        client = MongoClients.create("mongodb://127.0.0.1:" + mongoServer.bind().getPort());
+        mongo = new ReactiveMongoTemplate(client, "deliveries");
+        greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        greenMail.start();
+        stalled = new ScriptedSmtpServer(ScriptedSmtpServer.Script.SILENT);
+        var smtp = new Properties();
+        smtp.put("mail.smtp.connectiontimeout", "5000");
+        smtp.put("mail.smtp.timeout", "30000");
+        smtp.put("mail.smtp.quitwait", "false");
+        var session = Session.getInstance(smtp);
+        fastPool = new SmtpPool(session, false, "127.0.0.1", greenMail.getSmtp().getPort(), null, null, 2,
+                Duration.ofSeconds(30), 100);
+        slowPool = new SmtpPool(session, false, "127.0.0.1", stalled.port(), null, null, 2, Duration.ofSeconds(30), 100);
+        when(transports.transportFor(eq("fast"))).thenReturn(Mono.just(new MailTransport(MailTransport.TENANT, fastPool)));
+        when(transports.transportFor(eq("slow"))).thenReturn(Mono.just(new MailTransport(MailTransport.TENANT, slowPool)));
+        when(outboxRelay.relay(any(), any())).thenReturn(Mono.empty());
+        when(tickets.render(any())).thenAnswer(call -> {
+            Delivery delivery = call.getArgument(0);
+            return Mono.just(new OutboundMail(delivery.deliveryId(), delivery.serviceId(), delivery.ticketId(),
+                    TicketMail.PURPOSE, "Support", "support@" + delivery.serviceId() + ".example", null, "Kim",
+                    delivery.ticketId() + "@customer.example", "[" + delivery.ticketId() + "] hello", "text",
+                    "<p>text</p>", "<" + delivery.ticketId() + ".ack@switchboard.local>", "auto-replied", null,
+                    List.of(), "c"));
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (dispatcher != null) {
+            dispatcher.stop();
+        }
+        sendPool.destroy();
+        fastPool.close();
+        slowPool.close();
+        stalled.close();
+        greenMail.stop();
+        client.close();
+        mongoServer.shutdownNow();
+    }
+
+    @Test
+    void aTenantWhoseServerStallsDoesNotDelayAnotherTenantsMail() {
+        dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
+        for (int i = 0; i < 6; i++) {
+            enqueue("slow", "S" + i);
+        }
+        for (int i = 0; i < 20; i++) {
+            enqueue("fast", "F" + i);
+        }
+
+        dispatcher.wake();
+
+        // the slow tenant holds its two senders (perTenantConcurrency) for the send timeout; the other two send
+        await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length == 20);
+        assertThat(mongo.count(Query.query(Criteria.where("serviceId").is("slow").and("status").is("SENT")),
+                Delivery.class).block(WAIT)).isZero();
+    }
+
+    @Test
+    void aTenantOverItsRateIsHeldBackNotFailedAndEveryMailGoesOutOnce() {
+        dispatcher = dispatcher(new NotificationProperties.Rate(10, 2));
+        for (int i = 0; i < 12; i++) {
+            enqueue("fast", "R" + i);
+        }
+
+        dispatcher.wake();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length == 12);
+        var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
+        assertThat(sent).hasSize(12).allSatisfy(delivery -> assertThat(delivery.attempts()).isEqualTo(1));
+    }
+
+    @Test
+    void aRetryThatComesDueIsSentByThePoll() {
+        dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
+        enqueue("fast", "P1");
+        // no wake-up: only the periodic look finds it
+        await().atMost(Duration.ofSeconds(10)).until(() -> greenMail.getReceivedMessages().length == 1);
+    }
+
+    private void enqueue(String tenant, String ticketId) {
+        var service = deliveries;
+        service.enqueue(new DeliveryService.Owed("ticket-ack:" + ticketId, tenant, ticketId, TicketMail.PURPOSE,
+                "dev.switchboard.events.ticket.TicketCreated", new byte[] {1}, Instant.now(), "c")).block(WAIT);
+    }
+
+    private DeliveryService deliveries;
+
+    private MailDispatcher dispatcher(NotificationProperties.Rate rate) {
+        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
+        var sending = base.sending();
+        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
+                base.messageIdDomain(), base.contactKeyset(), base.attachments(),
+                new NotificationProperties.Sending(4, 2, sending.lease(), Duration.ofMillis(500),
+                        sending.connectionIdleTimeout(), 100, sending.retry(), rate));
+        sendPool = new MailSendPool(properties);
+        deliveries = new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
+                new EventMetadataFactory("notification-service", Clock.systemUTC()), new Outbox(new EventSerde()),
+                outboxRelay, sendPool, properties, Clock.systemUTC());
+        var started = new MailDispatcher(deliveries, mongo, properties);
+        started.start();
+        return started;
+    }
+}
