@@ -39,9 +39,10 @@ class GatewayConfig {
                 .route("superoffice-email", r -> r.order(3)
                         .path("/api/v1/Agents/EMail/**")
                         .metadata(SERVICE, ACCOUNT).uri(services.account()))
-                // exactly the two paths the edge authenticates for the Webitel dialect, not a prefix
+                // exactly the paths the edge authenticates for the Webitel dialect, not a prefix
                 .route("webitel-email-settings", r -> r.order(4)
-                        .path(false, WebitelCredentials.SETTINGS_PATH, WebitelCredentials.SETTINGS_TEST_PATH)
+                        .path(false, WebitelCredentials.SETTINGS_PATH, WebitelCredentials.SETTINGS_TEST_PATH,
+                                WebitelCredentials.NOTIFICATIONS_PATH)
                         .metadata(SERVICE, "notification-service").uri(services.notification()))
                 .route("tickets", r -> r.order(5)
                         .path("/*/openapi/v1/**", "/*/api/v2/**")

@@ -39,7 +39,9 @@ public final class WebitelCredentials {
     public static final String SETTINGS_PATH = "/api/v2/email/settings";
     /** The test-send of the email settings. */
     public static final String SETTINGS_TEST_PATH = "/api/v2/email/settings/test";
-    static final Set<String> PATHS = Set.of(SETTINGS_PATH, SETTINGS_TEST_PATH);
+    /** Which mail the tenant's events send (acknowledgement, answer), beside the settings, under the same credentials. */
+    public static final String NOTIFICATIONS_PATH = "/api/v2/email/notifications";
+    static final Set<String> PATHS = Set.of(SETTINGS_PATH, SETTINGS_TEST_PATH, NOTIFICATIONS_PATH);
 
     static final String KEY_HEADER = "X-Key";
     static final String TOKEN_HEADER = "X-Access-Token";

@@ -63,7 +63,7 @@ class EdgeAuthenticationFilterWebitelTest {
 
     @Test
     void bothPathsPassWithTheTenantAndWithoutTheTokenOrClientSentInternalHeaders() throws Exception {
-        for (String path : new String[] {"/api/v2/email/settings", "/api/v2/email/settings/test"}) {
+        for (String path : new String[] {"/api/v2/email/settings", "/api/v2/email/settings/test", "/api/v2/email/notifications"}) {
             for (HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE}) {
                 var outcome = outcome(request(method, path + "?domain=acme")
                         .header("X-Switchboard-Edge-Token", "forged").build());
@@ -83,7 +83,7 @@ class EdgeAuthenticationFilterWebitelTest {
     @Test
     void nothingNearThePathsIsAuthenticatedOrRouted() throws Exception {
         for (String path : new String[] {"/api/v2/email/settings/", "/api/v2/email/settingsx", "/api/v2/email/settings/test/",
-                "/api/v2/email/settings/test/1", "/api/v2/email/settings/x", "/api/v2/email/", "/api/v2/email/other",
+                "/api/v2/email/settings/test/1", "/api/v2/email/settings/x", "/api/v2/email/", "/api/v2/email/other", "/api/v2/email/notifications/",
                 "/api/v2/email", "/api/v2/other", "/API/v2/email/settings", "/api/v2/email/Settings",
                 "/x/api/v2/email/settings"}) {
             var outcome = outcome(request(HttpMethod.GET, path + "?domain=acme").build());
