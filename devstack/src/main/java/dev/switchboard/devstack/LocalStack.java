@@ -108,16 +108,25 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> edge = Map.of("SWITCHBOARD_EDGE_SECRET", secrets.edgeSecret());
             services.start(options.servicesDir(), List.of(
                     // the local mail server is GreenMail on loopback, which mailbox checks must be allowed to reach
-                    new ServiceProcesses.Spec("account-service", account, managementPorts.get("account-service"), concat(common, List.of(
-                            "--switchboard.account.mail-hosts-allowed=127.0.0.1/32")), merge(edge, Map.of(
+                    new ServiceProcesses.Spec("account-service", account, managementPorts.get("account-service"), concat(concat(common, List.of(
+                            "--switchboard.account.mail-hosts-allowed=127.0.0.1/32",
+                            // the representative accounts' platform mailboxes are GreenMail users; a GreenMail
+                            // user's password is its address
+                            "--switchboard.account.inbound.platform-imap-host=" + infra.mailHost(),
+                            "--switchboard.account.inbound.platform-imap-port=" + infra.imapPort(),
+                            "--switchboard.account.inbound.platform-imap-password={address}",
+                            "--switchboard.account.inbound.attachments-base-url=http://127.0.0.1:" + attachment)),
+                            options.settingsOf("account-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ACCOUNT_OPERATORTOKEN", secrets.operatorToken(),
                             "SWITCHBOARD_ACCOUNT_SECRETSKEYSET", secrets.accountKeyset(),
-                            "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset()))),
+                            "SWITCHBOARD_ACCOUNT_EDGEPUBLICKEYSET", secrets.edgePublicKeyset(),
+                            "SWITCHBOARD_ACCOUNT_INBOUND_TICKETPUBLICKEYSET", secrets.inboundPublicKeyset()))),
                     new ServiceProcesses.Spec("ticket-service", ticket, managementPorts.get("ticket-service"),
                             concat(common, options.settingsOf("ticket-service")), merge(edge, Map.of(
                             "SWITCHBOARD_TICKET_PERSONALDATA_KEYSET", secrets.ticketKeyset(),
                             "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey(),
-                            "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET", secrets.contactPublicKeyset()))),
+                            "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET", secrets.contactPublicKeyset(),
+                            "SWITCHBOARD_TICKET_INBOUND_PRIVATEKEYSET", secrets.inboundPrivateKeyset()))),
                     new ServiceProcesses.Spec("attachment-service", attachment, managementPorts.get("attachment-service"),
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
                             "SWITCHBOARD_ATTACHMENT_LINKKEY", secrets.attachmentLinkKey()))),

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
                            String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey,
                            String ticketKeyset, String ticketHashKey, String contactPrivateKeyset,
-                           String contactPublicKeyset) {
+                           String contactPublicKeyset, String inboundPrivateKeyset, String inboundPublicKeyset) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -31,21 +31,24 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
         RANDOM.nextBytes(operator);
         var edgeKeys = Keysets.newKeyPair();
         var contactKeys = Keysets.newKeyPair();
+        var inboundKeys = Keysets.newKeyPair();
         return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
                 Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset(),
                 Keysets.newHashKey(), Keysets.newAeadKeyset(), Keysets.newHashKey(), contactKeys.privateKeyset(),
-                contactKeys.publicKeyset());
+                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset());
     }
 
     /** Kept by an older version: the secrets it did not have yet are added, the others stay. */
     private StackSecrets completed() {
         var contactKeys = contactPrivateKeyset == null ? Keysets.newKeyPair()
                 : new Keysets.KeyPair(contactPrivateKeyset, contactPublicKeyset);
+        var inboundKeys = inboundPrivateKeyset == null ? Keysets.newKeyPair()
+                : new Keysets.KeyPair(inboundPrivateKeyset, inboundPublicKeyset);
         return new StackSecrets(edgeSecret, operatorToken, accountKeyset, notificationKeyset, edgePrivateKeyset,
                 edgePublicKeyset, attachmentLinkKey == null ? Keysets.newHashKey() : attachmentLinkKey,
                 ticketKeyset == null ? Keysets.newAeadKeyset() : ticketKeyset,
                 ticketHashKey == null ? Keysets.newHashKey() : ticketHashKey, contactKeys.privateKeyset(),
-                contactKeys.publicKeyset());
+                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset());
     }
 
     static StackSecrets loadOrCreate(Path file, JsonMapper json) {

@@ -8,6 +8,8 @@ import dev.switchboard.events.attachment.AttachmentDeleted;
 import dev.switchboard.events.attachment.AttachmentUploaded;
 import dev.switchboard.events.category.CategoryChanged;
 import dev.switchboard.events.category.CategoryDeleted;
+import dev.switchboard.events.inbound.InboundEmailHandled;
+import dev.switchboard.events.inbound.InboundEmailReceived;
 import dev.switchboard.events.mail.MailSettingsChanged;
 import dev.switchboard.events.mailbox.ExternalAccountDeleted;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
@@ -49,6 +51,13 @@ public enum Topic {
     /** Stored files keyed by attachmentId. */
     ATTACHMENT_EVENTS("switchboard.attachment.events", 6, false, "attachmentId",
             List.of(AttachmentUploaded.class, AttachmentDeleted.class)),
+
+    /**
+     * Mail fetched from tenants' mailboxes and what became of it, keyed by mailbox id, so one mailbox's messages
+     * stay in the order they were fetched.
+     */
+    MAIL_INBOUND("switchboard.mail.inbound", 6, false, "mailboxId",
+            List.of(InboundEmailReceived.class, InboundEmailHandled.class)),
 
     /** Outcome of every outbound mail keyed by delivery id. */
     NOTIFICATION_EVENTS("switchboard.notification.events", 3, false, "deliveryId",
