@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 final class EMailAgentBodies {
 
     /** AccountStatus values of the WebAPI. */
-    static final int STATUS_UNKNOWN = 0;
+    static final int STATUS_UNKNOWN = AccountStatus.UNKNOWN.code();
 
     /** The one authentication type offered: user name and password over the connection. */
     static final String AUTH_TYPE = "password";

@@ -39,7 +39,15 @@ record ExternalAccount(@Id String mailboxId, String serviceId, int accountId, St
      * consecutive failures since the last success and the last failure's reason.
      */
     record FetchHealth(int status, int errorCount, String errorReason, Instant lastFetch) {
-        static final FetchHealth UNKNOWN = new FetchHealth(0, 0, "", null);
+        static final int STATUS_UNKNOWN = AccountStatus.UNKNOWN.code();
+        static final int STATUS_FAILING = AccountStatus.FAILING.code();
+        static final int STATUS_FAILED = AccountStatus.FAILED.code();
+        static final int STATUS_OK = AccountStatus.OK.code();
+        static final FetchHealth UNKNOWN = new FetchHealth(STATUS_UNKNOWN, 0, "", null);
+
+        static FetchHealth ok(Instant at) {
+            return new FetchHealth(STATUS_OK, 0, "", at);
+        }
     }
 
     static String mailboxId(String serviceId, int accountId) {

@@ -2,9 +2,12 @@ package dev.switchboard.account.external;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -27,6 +30,7 @@ import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,6 +42,8 @@ import reactor.core.scheduler.Schedulers;
 public class ExternalAccounts implements InitializingBean {
 
     static final String MASK = "********";
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalAccounts.class);
 
     private final ReactiveMongoTemplate mongo;
     private final MailVerifier verifier;
@@ -223,6 +229,12 @@ public class ExternalAccounts implements InitializingBean {
                             .setMail(account.mail()).setReason("manual").build();
             var update = new Update().set("active", active).set("updatedAt", clock.instant())
                     .push("pendingEvents", outbox.pending(mailboxId, event));
+            if (active) {
+                // a mailbox the fetcher disabled starts counting afresh, or its next failure would disable it again
+                var health = account.healthOrUnknown();
+                update.set("health", new ExternalAccount.FetchHealth(ExternalAccount.FetchHealth.STATUS_UNKNOWN, 0, "",
+                        health.lastFetch()));
+            }
             // one conditional update: a mailbox deleted meanwhile is neither revived nor changed
             return mongo.findAndModify(notDeleted(mailboxId).addCriteria(Criteria.where("active").is(!active)),
                             update, FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)
@@ -261,6 +273,82 @@ public class ExternalAccounts implements InitializingBean {
                             : find(serviceId, accountId).then(Mono.<Void>error(() -> NhnApiException.badRequest(
                                     "External account " + accountId + " is enabled: disable it before deleting it"))));
         });
+    }
+
+    /** Every active mailbox of every tenant, as the fetcher watches them. */
+    public Flux<WatchedMailbox> watched() {
+        return mongo.find(Query.query(Criteria.where("active").is(true).and("deleted").ne(true)), ExternalAccount.class)
+                .map(WatchedMailbox::of);
+    }
+
+    /**
+     * A mailbox (active or not) and its opened IMAP password, read together so the password is only ever used
+     * for the server it was stored for; empty when the mailbox is gone.
+     */
+    public Mono<WatchedMailbox.Credentials> credentials(String mailboxId) {
+        return mongo.findOne(notDeleted(mailboxId), ExternalAccount.class)
+                .map(account -> new WatchedMailbox.Credentials(WatchedMailbox.of(account), storedPassword(account)));
+    }
+
+    /** A fetch succeeded: Ok 4, no errors, and when. A mailbox disabled or deleted meanwhile stays as it is. */
+    public Mono<Void> fetchSucceeded(String mailboxId, Instant at) {
+        return mongo.updateFirst(notDeleted(mailboxId).addCriteria(Criteria.where("active").is(true)),
+                new Update().set("health", ExternalAccount.FetchHealth.ok(at)), ExternalAccount.class).then();
+    }
+
+    /**
+     * A fetch failed: Failing 2 with one more consecutive failure and its reason; at {@code disableAfter}
+     * consecutive failures the mailbox is disabled instead (Failed 3) and {@code ExternalAccountDisabled} with the
+     * reason is published in the same write, as a manual disable does. Only the first of concurrent calls that
+     * reach the threshold disables it, so the event is published once.
+     *
+     * @return the consecutive failures now counted, and whether this call disabled the mailbox; empty when the
+     *         mailbox is no longer active
+     */
+    public Mono<FailureCount> fetchFailed(String mailboxId, MailFailure failure, int disableAfter) {
+        return mongo.findOne(notDeleted(mailboxId).addCriteria(Criteria.where("active").is(true)), ExternalAccount.class)
+                .flatMap(account -> {
+                    var before = account.health();
+                    int count = (before == null ? 0 : before.errorCount()) + 1;
+                    Instant lastFetch = before == null ? null : before.lastFetch();
+                    // written only over the health that was read: a concurrent success or failure wins, not both
+                    Query unchanged = notDeleted(mailboxId).addCriteria(Criteria.where("active").is(true))
+                            .addCriteria(before == null ? Criteria.where("health").is(null)
+                                    : Criteria.where("health.errorCount").is(before.errorCount()));
+                    if (count < disableAfter) {
+                        var health = new ExternalAccount.FetchHealth(ExternalAccount.FetchHealth.STATUS_FAILING, count,
+                                failure.reason(), lastFetch);
+                        return mongo.updateFirst(unchanged, new Update().set("health", health), ExternalAccount.class)
+                                .map(result -> new FailureCount(count, false));
+                    }
+                    String reason = failure.reason() + " (" + count + " consecutive failed fetches)";
+                    var event = ExternalAccountDisabled.newBuilder()
+                            .setMetadata(metadata.create(account.serviceId(), null))
+                            .setAccountId(account.accountId()).setMail(account.mail()).setReason(reason).build();
+                    var update = new Update().set("active", false).set("updatedAt", clock.instant())
+                            .set("health", new ExternalAccount.FetchHealth(ExternalAccount.FetchHealth.STATUS_FAILED,
+                                    count, reason, lastFetch))
+                            .push("pendingEvents", outbox.pending(mailboxId, event));
+                    return mongo.updateFirst(unchanged, update, ExternalAccount.class)
+                            .flatMap(result -> {
+                                if (result.getModifiedCount() == 0) {
+                                    return Mono.just(new FailureCount(count, false));
+                                }
+                                log.warn("Mailbox {} ({}) disabled after {} consecutive failed fetches: {}", mailboxId,
+                                        account.mail(), count, failure.reason());
+                                return relay.relay(ExternalAccount.COLLECTION, mailboxId)
+                                        .thenReturn(new FailureCount(count, true));
+                            });
+                });
+    }
+
+    /**
+     * What a failed fetch made of a mailbox's health.
+     *
+     * @param consecutive failures since the last success, this one included
+     * @param disabled    whether this failure disabled the mailbox
+     */
+    public record FailureCount(int consecutive, boolean disabled) {
     }
 
     /** A mailbox of the caller's tenant: another tenant's id is simply not found. */

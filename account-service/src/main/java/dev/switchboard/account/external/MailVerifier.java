@@ -1,13 +1,8 @@
 package dev.switchboard.account.external;
 
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Properties;
-
-import javax.net.ssl.SSLException;
 
 import org.springframework.stereotype.Component;
 
@@ -15,7 +10,6 @@ import dev.switchboard.account.config.AccountProperties;
 import dev.switchboard.platform.net.ConnectionDeadline;
 import dev.switchboard.platform.net.MailHostGuard;
 import dev.switchboard.platform.net.PinnedSockets;
-import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
 import jakarta.mail.Session;
@@ -73,9 +67,9 @@ class MailVerifier {
         try {
             address = guard.check(host);
         } catch (MailHostGuard.RefusedHostException e) {
-            return new Outcome("host refused: " + e.getMessage());
+            return new Outcome(MailFailure.refused(e.getMessage()).detail());
         } catch (UnknownHostException e) {
-            return new Outcome("host unreachable: unknown host " + host);
+            return new Outcome(MailFailure.unknownHost(host).detail());
         }
         String protocol = ssl ? kind.tls : kind.plain;
         try (var deadline = new ConnectionDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
@@ -84,12 +78,8 @@ class MailVerifier {
                 service.connect(host, port, user, password);
                 return new Outcome(null);
             } catch (MessagingException e) {
-                if (deadline.expired()) {
-                    return new Outcome("timeout: " + host + ":" + port + " did not complete the login within "
-                            + deadline.limit().toSeconds() + " s");
-                }
-                return new Outcome(e instanceof AuthenticationFailedException ? "authentication failed"
-                        : classify(e, host, port));
+                return new Outcome((deadline.expired() ? MailFailure.deadline(host, port, deadline.limit())
+                        : MailFailure.of(e, host, port)).detail());
             }
         }
     }
@@ -121,27 +111,5 @@ class MailVerifier {
             config.put(prefix + ".auth", "true");
         }
         return config;
-    }
-
-    private static String classify(MessagingException error, String host, int port) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            String text = cause.getMessage();
-            if (text != null && text.contains("STARTTLS") && text.contains("not support")) {
-                return "TLS required: the server at " + host + ":" + port
-                        + " offers neither TLS nor STARTTLS, and passwords are not sent in clear";
-            }
-            if (cause instanceof SSLException) {
-                return "TLS failure: the server at " + host + ":" + port + " did not complete a TLS handshake";
-            }
-            if (cause instanceof SocketTimeoutException) {
-                return "timeout: " + host + ":" + port + " did not answer in time";
-            }
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-                    || cause instanceof UnknownHostException) {
-                return "host unreachable: nothing accepts connections at " + host + ":" + port;
-            }
-        }
-        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        return "connection failed: " + message.replaceAll("[\\r\\n]+", " ");
     }
 }

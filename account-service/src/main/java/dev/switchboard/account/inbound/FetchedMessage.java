@@ -19,4 +19,12 @@ record FetchedMessage(String serviceId, String mailboxId, Integer accountId, Str
     String key() {
         return mailboxId + ":" + uidValidity + ":" + uid;
     }
+
+    /**
+     * Whether the message was larger than {@code maxMessageSize}: the fetcher then hands it over without its bytes
+     * ({@code raw} is null), to be set aside with that reason rather than downloaded.
+     */
+    boolean oversize() {
+        return raw == null;
+    }
 }
