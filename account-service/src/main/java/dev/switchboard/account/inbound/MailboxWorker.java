@@ -53,6 +53,7 @@ final class MailboxWorker {
     private final Deps deps;
     private final FetchBackoff backoff;
     private volatile boolean running = true;
+    private volatile boolean pausing;
     private volatile IMAPFolder idling;
     private volatile Thread thread;
 
@@ -75,7 +76,10 @@ final class MailboxWorker {
         thread = Thread.ofVirtual().name("mailbox " + mailbox.mailboxId()).start(this::run);
     }
 
-    /** Asks the worker to end: an IDLE or a pause ends at once, a message in the sink is finished first. */
+    /**
+     * Asks the worker to end: an IDLE or a pause ends at once; a message being handled is finished and its UID
+     * recorded first, so a stop never makes the next holder offer it again.
+     */
     void stop() {
         running = false;
         IMAPFolder folder = idling;
@@ -83,8 +87,7 @@ final class MailboxWorker {
             endIdle(folder);
         }
         Thread current = thread;
-        if (current != null) {
-            // ends a pause; a blocked socket read of a virtual thread ends with its socket closed
+        if (current != null && pausing) {
             current.interrupt();
         }
     }
@@ -338,8 +341,15 @@ final class MailboxWorker {
     }
 
     private void pause(Duration duration) throws InterruptedException {
-        if (running) {
-            Thread.sleep(duration);
+        pausing = true;
+        try {
+            if (running) {
+                Thread.sleep(duration);
+            }
+        } finally {
+            pausing = false;
+            // an interrupt meant for the pause must not reach the next socket read
+            Thread.interrupted();
         }
     }
 
