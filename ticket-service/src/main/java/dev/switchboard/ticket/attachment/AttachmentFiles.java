@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -68,6 +69,20 @@ public class AttachmentFiles {
         return mongo.find(Query.query(Criteria.where("_id").in(ids).and("serviceId").is(serviceId).and("deleted").is(false)),
                         AttachmentFile.class)
                 .collectMap(AttachmentFile::attachmentId, Function.identity());
+    }
+
+    /**
+     * Of {@code ids}, those attachment-service has announced at all (in any tenant, deleted and retired ones too):
+     * an id not among them may still be on its way.
+     */
+    public Mono<Set<String>> announced(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        var query = Query.query(Criteria.where("_id").in(ids));
+        query.fields().include("_id");
+        return mongo.find(query, Document.class, AttachmentFile.COLLECTION).map(found -> found.getString("_id"))
+                .collect(Collectors.toSet());
     }
 
     /** Idempotent: a redelivered upload changes nothing, and never revives a deleted file. */

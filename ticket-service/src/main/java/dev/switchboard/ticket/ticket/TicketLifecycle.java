@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -23,6 +25,7 @@ import dev.switchboard.events.ticket.TicketStatusChanged;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.outbox.PendingEvent;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.ticket.attachment.AttachmentFiles;
 import reactor.core.publisher.Mono;
@@ -56,7 +59,16 @@ class TicketLifecycle {
         }
     }
 
-    private record Change(String status, Ticket.Reply reply, List<SpecificRecord> events) {
+    /**
+     * What one change writes: the new status, the reply it adds (or null) and its events, keyed by the ticket.
+     * {@code guard} narrows the state it may be written on and {@code more} adds to the update, both optional.
+     */
+    private record Change(String status, Ticket.Reply reply, List<SpecificRecord> events, List<PendingEvent> alsoPending,
+                          Criteria guard, Consumer<Update> more) {
+
+        Change(String status, Ticket.Reply reply, List<SpecificRecord> events) {
+            this(status, reply, events, List.of(), null, null);
+        }
     }
 
     private final ReactiveMongoTemplate mongo;
@@ -94,7 +106,8 @@ class TicketLifecycle {
                                             TicketRequests.CommentRequest request, String correlationId) {
         return replyFiles(serviceId, request.attachments())
                 .flatMap(fileIds -> change(serviceId, ticketId, usercode,
-                                ticket -> reinquiry(ticket, usercode, request.comment(), fileIds, correlationId))
+                                ticket -> reinquiry(ticket, usercode, reply(Ticket.Reply.CUSTOMER, request.comment(),
+                                        fileIds), correlationId))
                         .then(files.referenced(serviceId, fileIds)))
                 .then(tickets.find(serviceId, ticketId, usercode));
     }
@@ -113,13 +126,40 @@ class TicketLifecycle {
         return new Change(CLOSED, reply, events);
     }
 
-    private Change reinquiry(Ticket ticket, String usercode, String comment, List<String> fileIds,
-                             String correlationId) {
-        var reply = reply(Ticket.Reply.CUSTOMER, comment, fileIds);
+    /**
+     * The customer's reply that came by mail ({@link MailTickets}): a re-inquiry like {@link #comment}, on any of the
+     * tenant's tickets, that also records the message on the ticket and puts {@code handled} (the answer to the
+     * fetcher) in the same write. False when the ticket holds the message already; another ticket holding it fails
+     * on the unique index ({@code DuplicateKeyException}).
+     */
+    Mono<Boolean> mailReply(String ticketId, MailReceipt receipt, String comment, String htmlContent,
+                            List<Ticket.AttachmentRef> files, String matchedBy, SpecificRecord handled) {
+        String key = receipt.key();
+        return change(receipt.serviceId(), ticketId, null, ticket -> {
+            if (ticket.inboundKeysOrEmpty().contains(key)) {
+                return null;
+            }
+            var reply = new Ticket.Reply(replyId(), Ticket.Reply.CUSTOMER, comment, clock.instant(), files, matchedBy,
+                    htmlContent);
+            var base = reinquiry(ticket, ticket.endUser() == null ? null : ticket.endUser().usercode(), reply,
+                    receipt.correlationId());
+            return new Change(base.status(), reply, base.events(),
+                    List.of(outbox.pending(receipt.mailboxId(), handled)),
+                    Criteria.where("inboundKeys").ne(key), update -> {
+                        update.push("inboundKeys", key);
+                        if (receipt.scopedMessageId() != null) {
+                            update.push("inboundMessageIds", receipt.scopedMessageId());
+                        }
+                    });
+        });
+    }
+
+    private Change reinquiry(Ticket ticket, String usercode, Ticket.Reply reply, String correlationId) {
         String status = CLOSED.equals(ticket.status()) ? OPEN : ticket.status();
+        List<String> fileIds = reply.attachmentsOrEmpty().stream().map(Ticket.AttachmentRef::attachmentId).toList();
         List<SpecificRecord> events = new ArrayList<>();
         events.add(CustomerReplied.newBuilder().setMetadata(metadata.create(ticket.serviceId(), correlationId))
-                .setTicketId(ticket.ticketId()).setReplyId(reply.replyId()).setComment(comment)
+                .setTicketId(ticket.ticketId()).setReplyId(reply.replyId()).setComment(reply.comment())
                 .setUsercode(usercode).setAttachmentIds(fileIds).setRepliedAt(reply.createdAt()).build());
         statusEvent(ticket, status, "reinquiry", correlationId, reply.createdAt()).ifPresent(events::add);
         return new Change(status, reply, events);
@@ -178,27 +218,40 @@ class TicketLifecycle {
                 .setFrom(ticket.status()).setTo(to).setReason(reason).setChangedAt(at).build());
     }
 
-    private Mono<Void> change(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
+    /**
+     * Writes what {@code change} makes of the ticket as read, only if nobody changed the ticket since; true when it
+     * wrote, false when {@code change} found nothing to do (returned null).
+     */
+    private Mono<Boolean> change(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
         return Mono.defer(() -> tickets.load(serviceId, ticketId, usercode)
                             .flatMap(current -> {
                                 Change next = change.apply(current);
+                                if (next == null) {
+                                    return Mono.just(false);
+                                }
                                 var update = new Update().set("status", next.status()).set("updatedAt", clock.instant())
-                                        .push("pendingEvents").each(next.events().stream()
-                                                .map(e -> outbox.pending(ticketId, e)).toArray());
+                                        .push("pendingEvents").each(Stream.concat(next.events().stream()
+                                                        .map(e -> outbox.pending(ticketId, e)), next.alsoPending().stream())
+                                                .toArray());
                                 if (next.reply() != null) {
                                     update.push("replies", next.reply());
                                 }
+                                if (next.more() != null) {
+                                    next.more().accept(update);
+                                }
                                 // written only if nobody changed the ticket since it was read
-                                var unchanged = Query.query(Criteria.where("_id").is(ticketId)
-                                        .and("status").is(current.status()).and("updatedAt").is(current.updatedAt()));
-                                return mongo.updateFirst(unchanged, update, Ticket.class).flatMap(result ->
-                                        result.getModifiedCount() == 1 ? Mono.<Void>empty()
+                                var unchanged = Criteria.where("_id").is(ticketId)
+                                        .and("status").is(current.status()).and("updatedAt").is(current.updatedAt());
+                                var query = Query.query(next.guard() == null ? unchanged
+                                        : new Criteria().andOperator(unchanged, next.guard()));
+                                return mongo.updateFirst(query, update, Ticket.class).flatMap(result ->
+                                        result.getModifiedCount() == 1 ? Mono.just(true)
                                                 : Mono.error(new OptimisticLockingFailureException(ticketId)));
                             }))
                 .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))
                 .onErrorMap(OptimisticLockingFailureException.class,
                         e -> NhnApiException.relatedDataExists("Ticket " + ticketId + " changed concurrently; try again"))
-                .then(relay.relay(Ticket.COLLECTION, ticketId));
+                .flatMap(written -> relay.relay(Ticket.COLLECTION, ticketId).thenReturn(written));
     }
 
     private static String replyId() {

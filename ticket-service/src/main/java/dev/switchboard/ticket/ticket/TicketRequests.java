@@ -53,18 +53,23 @@ final class TicketRequests {
 
     /**
      * A ticket as the vendor returns it. One ticket's detail also shows the customer and the user fields
-     * (opened); lists and the create response leave them out.
+     * (opened), the channel the ticket came through ({@code source}: web, spweb, api or email) and for a ticket
+     * that came by mail its sanitized HTML ({@code htmlContent}, whose {@code cid:} references name the inline
+     * attachments by their {@code contentId}); lists and the create response leave them out, so the create response
+     * keeps exactly the seed's fields.
      */
     record TicketView(String ticketId, String subject, Long categoryId, String categoryName, String categoryFullName,
                       String status, String statusName, String content, long createdDt, long updatedDt,
                       List<ReplyView> contents, List<AttachmentView> attachments, Long displayDt,
                       @JsonInclude(JsonInclude.Include.NON_NULL) EndUserView endUser,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) List<UserFieldView> userFields) {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) List<UserFieldView> userFields,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String source,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String htmlContent) {
 
         /** The create answer: a new ticket has no replies, and the vendor shows {@code contents} as null. */
         TicketView asCreated() {
             return new TicketView(ticketId, subject, categoryId, categoryName, categoryFullName, status, statusName,
-                    content, createdDt, updatedDt, null, attachments, displayDt, endUser, userFields);
+                    content, createdDt, updatedDt, null, attachments, displayDt, endUser, userFields, null, null);
         }
     }
 
@@ -74,8 +79,14 @@ final class TicketRequests {
     record UserFieldView(long fieldId, String code, String type, Object value) {
     }
 
-    /** One reply of a ticket: {@code type} answer (agent) or inquiry (the customer's re-inquiry). */
-    record ReplyView(String contentId, String type, String content, long createdDt, List<AttachmentView> attachments) {
+    /**
+     * One reply of a ticket: {@code type} answer (agent) or inquiry (the customer's re-inquiry). A reply that came by
+     * mail says how it found the ticket ({@code matchedBy}: in-reply-to, references or subject-token) and, in a
+     * ticket's detail, its sanitized HTML.
+     */
+    record ReplyView(String contentId, String type, String content, long createdDt, List<AttachmentView> attachments,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String matchedBy,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String htmlContent) {
     }
 
     /** Solve (agent answer) and re-inquiry (customer comment) bodies; files as on a new ticket (at most 5). */
@@ -84,7 +95,11 @@ final class TicketRequests {
                           List<AttachmentBody> attachments) {
     }
 
+    /**
+     * A file of a ticket or reply; {@code disposition} attachment, or inline for an image a mail's HTML shows where
+     * it says {@code cid:} and the file's {@code contentId}.
+     */
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, Long size,
-                          Long createdDt) {
+                          Long createdDt, @JsonInclude(JsonInclude.Include.NON_NULL) String contentId) {
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.ticket.ticket;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,7 +207,16 @@ class TicketService implements InitializingBean {
                                 .on("endUser.username.hash", Sort.Direction.ASC).named("tenant_username")),
                         // one ticket per tenant and Idempotency-Key; tickets without a key are not in it
                         indexes.createIndex(new Index().on("idempotency", Sort.Direction.ASC).unique().sparse()
-                                .named("tenant_idempotency")))
+                                .named("tenant_idempotency")),
+                        // each inbound message (tenant, mailbox, UIDVALIDITY, UID) and each Message-ID a tenant
+                        // received becomes one ticket or reply; tickets no mail reached are not in them
+                        indexes.createIndex(new Index().on("inboundKeys", Sort.Direction.ASC).unique().sparse()
+                                .named("tenant_inbound_key")),
+                        indexes.createIndex(new Index().on("inboundMessageIds", Sort.Direction.ASC).unique().sparse()
+                                .named("tenant_inbound_message_id")),
+                        // replies threading by the Message-ID of mail we sent for a ticket
+                        indexes.createIndex(new Index().on("serviceId", Sort.Direction.ASC)
+                                .on("mailMessageIds", Sort.Direction.ASC).named("tenant_mail_message_ids")))
                 .block(Duration.ofSeconds(30));
     }
 
@@ -260,32 +270,40 @@ class TicketService implements InitializingBean {
         List<Ticket.AttachmentRef> attachments = request.attachments() == null ? List.of()
                 : request.attachments().stream().map(a -> new Ticket.AttachmentRef(a.attachmentId())).toList();
         String source = request.source() == null ? "web" : request.source();
-        var event = TicketCreated.newBuilder()
-                .setMetadata(metadata.create(serviceId, correlationId))
-                .setTicketId(ticketId)
-                .setCategoryId(request.categoryId())
-                .setSubject(request.subject())
-                .setContent(request.content())
-                .setStatus(STATUS_NEW)
-                // personal data travels sealed for the mailer only; analytics sees the member id
-                .setEndUser(dev.switchboard.events.ticket.EndUser.newBuilder()
-                        .setUsercode(endUser.usercode()).build())
-                .setSealedContact(personal.contactForEvents(serviceId, ticketId, endUser.email(), endUser.username()))
-                .setAttachmentIds(List.copyOf(referencedFiles))
-                .setLanguage(request.language())
-                .setSource(source)
-                .setCreatedAt(now)
-                .build();
+        var event = created(serviceId, ticketId, request.categoryId(), request.subject(), request.content(), endUser,
+                List.copyOf(referencedFiles), request.language(), source, now, correlationId);
         return new Ticket(ticketId, serviceId, request.categoryId(), request.subject(), request.content(), STATUS_NEW,
                 personal.seal(serviceId, ticketId, endUser, nameSealed), attachments, request.typeOne(),
                 request.typeTwo(), request.language(), source, personal.seal(serviceId, ticketId, userFields),
                 List.of(), now, now, List.of(outbox.pending(ticketId, event)), idempotency);
     }
 
+    /** The event of a new ticket, whatever channel it came through. */
+    TicketCreated created(String serviceId, String ticketId, Long categoryId, String subject, String content,
+                          TicketRequests.EndUserBody endUser, List<String> attachmentIds, String language,
+                          String source, Instant now, String correlationId) {
+        return TicketCreated.newBuilder()
+                .setMetadata(metadata.create(serviceId, correlationId))
+                .setTicketId(ticketId)
+                .setCategoryId(categoryId)
+                .setSubject(subject)
+                .setContent(content)
+                .setStatus(STATUS_NEW)
+                // personal data travels sealed for the mailer only; analytics sees the member id
+                .setEndUser(dev.switchboard.events.ticket.EndUser.newBuilder()
+                        .setUsercode(endUser.usercode()).build())
+                .setSealedContact(personal.contactForEvents(serviceId, ticketId, endUser.email(), endUser.username()))
+                .setAttachmentIds(attachmentIds)
+                .setLanguage(language)
+                .setSource(source)
+                .setCreatedAt(now)
+                .build();
+    }
+
     private TicketView view(Ticket ticket, String categoryName, String categoryFullName,
                             Map<String, AttachmentFile> files, boolean withCustomer) {
         List<AttachmentView> attachments = ticket.attachments().stream()
-                .map(a -> attachmentView(a.attachmentId(), files.get(a.attachmentId())))
+                .map(a -> attachmentView(a, files.get(a.attachmentId())))
                 .toList();
         return new TicketView(ticket.ticketId(), ticket.subject(), ticket.categoryId(), categoryName, categoryFullName,
                 ticket.status(),
@@ -293,15 +311,19 @@ class TicketService implements InitializingBean {
                 ticket.repliesOrEmpty().stream().map(r -> new TicketRequests.ReplyView(r.replyId(),
                         Ticket.Reply.AGENT.equals(r.author()) ? "answer" : "inquiry", r.comment(),
                         r.createdAt().toEpochMilli(), r.attachmentsOrEmpty().stream()
-                                .map(a -> attachmentView(a.attachmentId(), files.get(a.attachmentId()))).toList()))
+                                .map(a -> attachmentView(a, files.get(a.attachmentId()))).toList(),
+                        r.matchedBy(), withCustomer ? r.htmlContent() : null))
                         .toList(),
                 attachments, null, withCustomer ? personal.open(ticket) : null,
-                withCustomer ? personal.openFields(ticket) : null);
+                withCustomer ? personal.openFields(ticket) : null, withCustomer ? ticket.source() : null,
+                withCustomer ? ticket.htmlContent() : null);
     }
 
-    static AttachmentView attachmentView(String attachmentId, AttachmentFile file) {
-        return file == null ? new AttachmentView(attachmentId, null, null, "attachment", null, null)
-                : new AttachmentView(attachmentId, file.fileName(), file.contentType(), "attachment", file.size(),
-                        file.createdAt().toEpochMilli());
+    /** A file as the vendor shows it; a mail's inline image says so and names its Content-ID. */
+    static AttachmentView attachmentView(Ticket.AttachmentRef ref, AttachmentFile file) {
+        String disposition = ref.inline() ? "inline" : "attachment";
+        return file == null ? new AttachmentView(ref.attachmentId(), null, null, disposition, null, null, ref.contentId())
+                : new AttachmentView(ref.attachmentId(), file.fileName(), file.contentType(), disposition, file.size(),
+                        file.createdAt().toEpochMilli(), ref.contentId());
     }
 }
