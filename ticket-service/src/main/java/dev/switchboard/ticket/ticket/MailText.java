@@ -50,7 +50,7 @@ final class MailText {
             }
             tail.append('\n').append(note);
         }
-        int room = TicketValidator.MAX_CONTENT - tail.length() - (body.isEmpty() ? 0 : 2);
+        int room = TicketValidator.MAX_CONTENT - tail.length() - (tail.isEmpty() ? 0 : 2);
         if (body.length() > room) {
             String cutNote = "\n[The message was " + body.length() + " characters long; the first %d are shown.]";
             int keep = room - cutNote.length() - 8;
