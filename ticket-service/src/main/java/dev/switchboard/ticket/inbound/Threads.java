@@ -1,6 +1,7 @@
 package dev.switchboard.ticket.inbound;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,26 +50,30 @@ class Threads {
 
     Mono<Match> find(InboundEmailReceived event) {
         String serviceId = event.getMetadata().getServiceId();
-        return Flux.fromIterable(candidates(event))
-                .concatMap(candidate -> ticketOf(serviceId, candidate.messageId())
-                        .map(ticketId -> new Match(ticketId, candidate.matchedBy())))
-                .next()
+        List<Candidate> candidates = candidates(event);
+        return mail.threadedBy(serviceId, candidates.stream().map(Candidate::messageId).toList())
+                .flatMap(recorded -> Flux.fromIterable(candidates)
+                        .concatMap(candidate -> ours(serviceId, candidate.messageId())
+                                .switchIfEmpty(Mono.justOrEmpty(recorded.get(candidate.messageId())))
+                                .map(ticketId -> new Match(ticketId, candidate.matchedBy())))
+                        .next())
                 .switchIfEmpty(Flux.fromIterable(tokens(event.getSubject()))
                         .concatMap(token -> mail.exists(serviceId, token).filter(Boolean::booleanValue)
                                 .map(found -> new Match(token, MailTickets.SUBJECT_TOKEN)))
                         .next());
     }
 
-    /** In-Reply-To, then References newest first; each Message-ID once. */
+    /** In-Reply-To, then References newest first (at most {@value #MAX_REFERENCES}); each Message-ID once. */
     private static List<Candidate> candidates(InboundEmailReceived event) {
         List<Candidate> candidates = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
+        Set<String> seen = new HashSet<>();
         String inReplyTo = MailTickets.messageId(event.getInReplyTo());
         if (inReplyTo != null && seen.add(inReplyTo)) {
             candidates.add(new Candidate(inReplyTo, MailTickets.IN_REPLY_TO));
         }
         List<String> references = event.getReferences() == null ? List.of() : event.getReferences();
-        for (int i = references.size() - 1; i >= 0 && candidates.size() <= MAX_REFERENCES; i--) {
+        int taken = 0;
+        for (int i = references.size() - 1; i >= 0 && taken < MAX_REFERENCES; i--, taken++) {
             String reference = MailTickets.messageId(references.get(i));
             if (reference != null && seen.add(reference)) {
                 candidates.add(new Candidate(reference, MailTickets.REFERENCES));
@@ -78,20 +83,19 @@ class Threads {
     }
 
     /**
-     * The tenant's ticket a Message-ID names: one of the forms our mail carries (checked against the ticket, so that
-     * it threads before the mail's {@code EmailSent} arrived), else one recorded on a ticket.
+     * The tenant's ticket a Message-ID in one of the forms our mail carries names, checked against the ticket, so a
+     * reply threads even before the {@code EmailSent} of the mail it answers was consumed.
      */
-    private Mono<String> ticketOf(String serviceId, String messageId) {
+    private Mono<String> ours(String serviceId, String messageId) {
         Matcher ours = OURS.matcher(messageId);
-        Mono<String> byForm = Mono.empty();
-        if (ours.matches() && ours.group(3).equalsIgnoreCase(properties.messageIdDomain())) {
-            String ticketId = ours.group(1);
-            String part = ours.group(2);
-            Mono<Boolean> known = ACKNOWLEDGEMENT.equals(part) ? mail.exists(serviceId, ticketId)
-                    : mail.hasReply(serviceId, ticketId, part);
-            byForm = known.filter(Boolean::booleanValue).map(found -> ticketId);
+        if (!ours.matches() || !ours.group(3).equalsIgnoreCase(properties.messageIdDomain())) {
+            return Mono.empty();
         }
-        return byForm.switchIfEmpty(Mono.defer(() -> mail.threadedBy(serviceId, messageId)));
+        String ticketId = ours.group(1);
+        String part = ours.group(2);
+        Mono<Boolean> known = ACKNOWLEDGEMENT.equals(part) ? mail.exists(serviceId, ticketId)
+                : mail.hasReply(serviceId, ticketId, part);
+        return known.filter(Boolean::booleanValue).map(found -> ticketId);
     }
 
     private static List<String> tokens(String subject) {

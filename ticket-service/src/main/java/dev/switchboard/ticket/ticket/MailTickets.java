@@ -3,7 +3,10 @@ package dev.switchboard.ticket.ticket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
@@ -99,11 +102,31 @@ public class MailTickets {
                 ticketIdWhere(Criteria.where("inboundMessageIds").is(receipt.scopedMessageId()))));
     }
 
-    /** The tenant's ticket a mail we sent was for, or a message the tenant received became, by its Message-ID. */
-    public Mono<String> threadedBy(String serviceId, String messageId) {
-        return ticketIdWhere(Criteria.where("serviceId").is(serviceId).orOperator(
-                Criteria.where("mailMessageIds").is(messageId),
-                Criteria.where("inboundMessageIds").is(MailReceipt.scoped(serviceId, messageId))));
+    /**
+     * Of {@code messageIds}, those that name one of the tenant's tickets (a mail we sent for it, or a message that
+     * became it or one of its replies), each with its ticket; one query for all of them.
+     */
+    public Mono<Map<String, String>> threadedBy(String serviceId, Collection<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        List<String> scoped = messageIds.stream().map(id -> MailReceipt.scoped(serviceId, id)).toList();
+        var query = Query.query(Criteria.where("serviceId").is(serviceId).orOperator(
+                Criteria.where("mailMessageIds").in(messageIds), Criteria.where("inboundMessageIds").in(scoped)));
+        query.fields().include("_id", "mailMessageIds", "inboundMessageIds");
+        return mongo.find(query, Document.class, Ticket.COLLECTION).collectList().map(found -> {
+            Map<String, String> tickets = new HashMap<>();
+            for (Document ticket : found) {
+                List<String> sent = ticket.getList("mailMessageIds", String.class, List.of());
+                List<String> received = ticket.getList("inboundMessageIds", String.class, List.of());
+                for (String id : messageIds) {
+                    if (sent.contains(id) || received.contains(MailReceipt.scoped(serviceId, id))) {
+                        tickets.putIfAbsent(id, ticket.getString("_id"));
+                    }
+                }
+            }
+            return tickets;
+        });
     }
 
     /** Whether the tenant has the ticket (another tenant's ticket id is not the tenant's). */
