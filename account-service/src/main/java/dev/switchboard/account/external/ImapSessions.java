@@ -2,6 +2,8 @@ package dev.switchboard.account.external;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Properties;
 
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.springframework.stereotype.Component;
@@ -40,6 +42,17 @@ public class ImapSessions {
      */
     public IMAPStore connect(String host, int port, boolean ssl, String user, String password)
             throws LoginFailedException {
+        return connect(host, port, ssl, user, password, properties.mailReadTimeout());
+    }
+
+    /**
+     * Connects with a longer read timeout, for a connection that waits in IMAP IDLE: Angus Mail ends an IDLE
+     * when a read times out, so the timeout must outlast one IDLE ({@code idleRenewal} plus the usual read
+     * timeout). A server that stops answering in the middle of a command then holds its connection that long;
+     * the fetcher gives each mailbox its own thread, so it holds up that mailbox only.
+     */
+    public IMAPStore connect(String host, int port, boolean ssl, String user, String password, Duration readTimeout)
+            throws LoginFailedException {
         InetAddress address;
         try {
             address = guard.check(host);
@@ -49,7 +62,9 @@ public class ImapSessions {
             throw new LoginFailedException(MailFailure.unknownHost(host));
         }
         try (var deadline = new ConnectionDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
-            Session session = Session.getInstance(verifier.settings(MailVerifier.Protocol.IMAP, ssl, address, deadline));
+            Properties settings = verifier.settings(MailVerifier.Protocol.IMAP, ssl, address, deadline);
+            settings.put("mail." + (ssl ? "imaps" : "imap") + ".timeout", Long.toString(readTimeout.toMillis()));
+            Session session = Session.getInstance(settings);
             IMAPStore store = null;
             try {
                 store = (IMAPStore) session.getStore(ssl ? "imaps" : "imap");

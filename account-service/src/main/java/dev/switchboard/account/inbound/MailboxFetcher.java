@@ -41,6 +41,8 @@ class MailboxFetcher implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(MailboxFetcher.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** How much longer than one IDLE a read may wait before the connection counts as dead. */
+    private static final Duration IDLE_READ_MARGIN = Duration.ofSeconds(30);
 
     private final MailboxDirectory directory;
     private final MailboxLeases leases;
@@ -77,7 +79,7 @@ class MailboxFetcher implements SmartLifecycle, DisposableBean {
                 .factory());
         this.deps = new MailboxWorker.Deps(directory, sessions, states,
                 new MailboxHealth(accounts, states, metrics, properties.disableAfterFailures()), sink, metrics,
-                properties, timer, clock);
+                properties, timer, clock, properties.idleRenewal().plus(IDLE_READ_MARGIN));
         Duration interval = properties.claimInterval();
         // a round must end well within a lease, or this instance's leases would run out under it
         Duration roundTimeout = properties.lease().minus(interval).isNegative() ? interval

@@ -45,7 +45,7 @@ final class MailboxWorker {
     /** What every worker of an instance shares. */
     record Deps(MailboxDirectory directory, ImapSessions sessions, MailboxStates states, MailboxHealth health,
                 MessageSink sink, FetchMetrics metrics, InboundProperties properties, ScheduledExecutorService timer,
-                Clock clock) {
+                Clock clock, Duration idleReadTimeout) {
     }
 
     private final Mailbox mailbox;
@@ -173,7 +173,7 @@ final class MailboxWorker {
         }
         Mailbox current = login.mailbox();
         IMAPStore store = deps.sessions().connect(current.host(), current.port(), current.ssl(), current.user(),
-                login.password());
+                login.password(), deps.idleReadTimeout());
         try {
             IMAPFolder folder = (IMAPFolder) store.getFolder("INBOX");
             // read-only: fetching never changes the mailbox (no \Seen); the source deletion opens it read-write
