@@ -87,6 +87,10 @@ final class MailboxTestBed implements AutoCloseable {
         return fetcher;
     }
 
+    List<MailboxFetcher> fetchers() {
+        return fetchers;
+    }
+
     MailboxFetcher started(InboundProperties properties) {
         var fetcher = fetcher(properties, sink, new SimpleMeterRegistry());
         fetcher.start();
