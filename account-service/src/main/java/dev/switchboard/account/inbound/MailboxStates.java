@@ -50,10 +50,17 @@ final class MailboxStates {
     Mono<Position> stamp(String mailboxId, long epoch) {
         var notLater = Query.query(Criteria.where("_id").is(mailboxId).orOperator(
                 Criteria.where("epoch").lte(epoch), Criteria.where("epoch").is(null)));
+        // no upsert: a state a later holder marked would make it an insert that fails on the _id, which the
+        // local stack's Mongo wire server logs as an error; only a mailbox never fetched is inserted
         return mongo.findAndModify(notLater, new Update().set("epoch", epoch),
-                        FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COLLECTION)
+                        FindAndModifyOptions.options().returnNew(true), Document.class, COLLECTION)
+                .switchIfEmpty(Mono.defer(() -> mongo.exists(Query.query(Criteria.where("_id").is(mailboxId)),
+                                COLLECTION)
+                        .flatMap(exists -> exists ? Mono.<Document>empty()
+                                : mongo.insert(new Document("_id", mailboxId).append("epoch", epoch), COLLECTION))))
                 .map(state -> new Position(number(state, "uidValidity"),
                         state.get("lastUid") == null ? 0 : number(state, "lastUid")))
+                // inserted by a concurrent holder first
                 .onErrorResume(DuplicateKeyException.class, e -> Mono.empty());
     }
 

@@ -152,4 +152,24 @@ class MailboxFetcherTest {
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> bed.sink.of(mailboxId).size() == 1);
         assertThat(bed.sink.subjects(mailboxId)).isEqualTo(List.of("late"));
     }
+
+    @Test
+    void aRepresentativeMailboxIsFetchedFromThePlatformServerWithItsHealthInTheFetchState() {
+        String address = "help@oc.example";
+        bed.greenMail.setUser(address, address, address);
+        bed.mongo.insert(new Document("_id", "t2").append("mail", address), MailboxDirectory.MAIL_SETTINGS).block(WAIT);
+        String mailboxId = Mailbox.representativeId("t2");
+        bed.started(MailboxTestBed.properties(Map.of("platform-imap-host", "127.0.0.1",
+                "platform-imap-port", Integer.toString(bed.imapPort()), "platform-imap-ssl", "false",
+                "platform-imap-password", "{address}")));
+        awaitWatched(mailboxId);
+        bed.deliver(address, "question");
+        await().atMost(WAIT).until(() -> bed.sink.of(mailboxId).size() == 1);
+        var message = bed.sink.of(mailboxId).getFirst();
+        assertThat(message.accountId()).isNull();
+        assertThat(message.serviceId()).isEqualTo("t2");
+        assertThat(message.mailboxAddress()).isEqualTo(address);
+        await().atMost(WAIT).until(() -> Integer.valueOf(4).equals(bed.state(mailboxId).get("status")));
+        assertThat(bed.state(mailboxId).get("errorCount")).isEqualTo(0);
+    }
 }
