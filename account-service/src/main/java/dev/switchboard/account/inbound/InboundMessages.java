@@ -1,5 +1,6 @@
 package dev.switchboard.account.inbound;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -19,6 +23,9 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
+import org.springframework.web.reactive.function.client.WebClientException;
+
+import com.mongodb.MongoException;
 
 import dev.switchboard.account.inbound.InboundMessage.Status;
 import dev.switchboard.events.inbound.InboundEmailReceived;
@@ -139,9 +146,28 @@ class InboundMessages implements MessageSink, InitializingBean {
                 return ignored(message, parsed, tenantMessageId, rate.get());
             }
             return publish(message, parsed, tenantMessageId)
+                    .onErrorResume(error -> !transientFailure(error), error -> {
+                        log.warn("Inbound message {} cannot be stored, setting it aside", message.key(), error);
+                        return setAside(message, "unstorable", "the message cannot be stored ("
+                                + error.getClass().getSimpleName() + "); it stays in the mailbox");
+                    })
                     // the allowance is given back when the message will be fetched again
                     .doOnError(error -> noise.refund(message.serviceId(), sender));
         });
+    }
+
+    /**
+     * Trouble that passes: Mongo or attachment-service unavailable or slow, attachment-service misconfigured. The
+     * fetcher tries the message again later. Anything else is the message's own (an event that cannot be encoded, a
+     * document Mongo refuses): retrying would block the mailbox, so the message is set aside.
+     */
+    static boolean transientFailure(Throwable error) {
+        if (error instanceof DataIntegrityViolationException) {
+            return false;
+        }
+        return error instanceof DataAccessException || error instanceof MongoException
+                || error instanceof WebClientException || error instanceof TimeoutException
+                || error instanceof IOException || error instanceof InboundParts.UploadFailedException;
     }
 
     private Mono<InboundOutcome> publish(FetchedMessage message, ParsedMessage parsed, String tenantMessageId) {

@@ -53,6 +53,8 @@ class MessageParser {
     private static final int MAX_ID = 500;
     private static final Pattern MESSAGE_ID = Pattern.compile("<([^<>\\s]{1," + MAX_ID + "})>");
     private static final Pattern BARE_ADDRESS = Pattern.compile("[^\\s<>,;:\"()\\[\\]]+@[^\\s<>,;:\"()\\[\\]]+");
+    private static final Pattern META_CHARSET = Pattern.compile(
+            "<meta[^>]+charset\\s*=\\s*[\"']?([A-Za-z0-9_:.-]+)", Pattern.CASE_INSENSITIVE);
     private static final Map<String, String> EXTENSIONS = Map.ofEntries(
             Map.entry("image/png", "png"), Map.entry("image/jpeg", "jpg"), Map.entry("image/jpg", "jpg"),
             Map.entry("image/gif", "gif"), Map.entry("image/bmp", "bmp"), Map.entry("image/tiff", "tif"),
@@ -169,8 +171,12 @@ class MessageParser {
             boolean plain = mimeType.equals("text/plain");
             boolean markup = mimeType.equals("text/html");
             if (!attachment && blank(fileName) && (plain || (markup && html == null))) {
+                byte[] bytes = content(part, Long.MAX_VALUE);
                 String charset = type.get("charset");
-                String decoded = Charsets.decode(content(part, Long.MAX_VALUE), charset);
+                if (charset == null && markup) {
+                    charset = metaCharset(bytes);
+                }
+                String decoded = Charsets.decode(bytes, charset);
                 if (bodyCharset == null && charset != null) {
                     bodyCharset = charset;
                 }
@@ -253,6 +259,13 @@ class MessageParser {
             clean.setLength(clean.length() - 1);
         }
         return java.util.Base64.getDecoder().decode(clean.toString());
+    }
+
+    /** The charset an HTML part names in its own {@code <meta>}, for parts whose header names none. */
+    private static String metaCharset(byte[] html) {
+        String head = new String(html, 0, Math.min(html.length, 4096), StandardCharsets.ISO_8859_1);
+        Matcher meta = META_CHARSET.matcher(head);
+        return meta.find() ? meta.group(1) : null;
     }
 
     /** The last path segment of a sent name, without control characters, at most {@link #MAX_FILE_NAME} long. */

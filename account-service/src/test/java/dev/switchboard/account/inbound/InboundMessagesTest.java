@@ -9,7 +9,10 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -24,10 +27,14 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
+import org.apache.avro.AvroRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.MediaType;
@@ -108,6 +115,10 @@ class InboundMessagesTest {
     }
 
     private InboundMessages messages(String... overrides) {
+        return messages(seal -> seal, overrides);
+    }
+
+    private InboundMessages messages(UnaryOperator<EnvelopeSeal> sealing, String... overrides) {
         String[] all = new String[overrides.length + 4];
         all[0] = "attachments-base-url";
         all[1] = "http://127.0.0.1:" + attachments.port();
@@ -116,7 +127,7 @@ class InboundMessagesTest {
         System.arraycopy(overrides, 0, all, 4, overrides.length);
         InboundProperties properties = MessageSamples.properties(all);
         var inbound = new InboundMessages(mongo, new MessageParser(properties), new NoiseFilter(properties),
-                new InboundParts(properties, edge), new InboundSealConfig().envelopeSeal(properties),
+                new InboundParts(properties, edge), sealing.apply(new InboundSealConfig().envelopeSeal(properties)),
                 new EventMetadataFactory("account-service", Clock.systemUTC()), new Outbox(serde), relay, meters,
                 properties);
         inbound.afterPropertiesSet();
@@ -223,6 +234,32 @@ class InboundMessagesTest {
         assertThat(accept(inbound, next)).isEqualTo(InboundOutcome.Kind.PUBLISHED);
         assertThat(accept(inbound, broken)).isEqualTo(InboundOutcome.Kind.DUPLICATE);
         assertThat(meters.counter(InboundMessages.SET_ASIDE_METRIC, "reason", "unparseable").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageThatCannotBeStoredIsSetAsideAndTheNextIsStillPublished() {
+        var inbound = messages(seal -> {
+            EnvelopeSeal failingOnce = spy(seal);
+            doThrow(new AvroRuntimeException("cannot encode")).doCallRealMethod().when(failingOnce).seal(any(), any());
+            return failingOnce;
+        });
+        var unstorable = fetched(7, simple("customer@example.com", "<first@example.com>", "First"));
+        var next = fetched(7, simple("customer@example.com", "<next@example.com>", "Next"));
+
+        var outcome = inbound.accept(unstorable).block(WAIT);
+
+        assertThat(outcome.kind()).isEqualTo(InboundOutcome.Kind.SET_ASIDE);
+        assertThat(outcome.reason()).contains("cannot be stored (AvroRuntimeException)");
+        assertThat(accept(inbound, next)).isEqualTo(InboundOutcome.Kind.PUBLISHED);
+    }
+
+    @Test
+    void transientTroubleIsToldApartFromTheMessagesOwn() {
+        assertThat(InboundMessages.transientFailure(new DataAccessResourceFailureException("down"))).isTrue();
+        assertThat(InboundMessages.transientFailure(new java.util.concurrent.TimeoutException())).isTrue();
+        assertThat(InboundMessages.transientFailure(new InboundParts.UploadFailedException("403", null))).isTrue();
+        assertThat(InboundMessages.transientFailure(new DataIntegrityViolationException("too large"))).isFalse();
+        assertThat(InboundMessages.transientFailure(new AvroRuntimeException("x"))).isFalse();
     }
 
     @Test

@@ -173,6 +173,23 @@ class MessageParserTest {
     }
 
     @Test
+    void anHtmlPartWithoutCharsetParameterIsReadInTheCharsetItsMetaNames() throws Exception {
+        Charset sjis = Charset.forName("windows-31j");
+        String html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">"
+                + "</head><body><p>お問い合わせ～</p></body></html>";
+        var parsed = parser.parse(message(
+                "From: customer@example.com",
+                "Subject: meta",
+                "Content-Type: text/html",
+                "Content-Transfer-Encoding: base64",
+                "",
+                base64(html.getBytes(sjis))));
+
+        assertThat(parsed.htmlBody()).isEqualTo("<p>お問い合わせ～</p>");
+        assertThat(parsed.textBody()).isEqualTo("お問い合わせ～");
+    }
+
+    @Test
     void alternativeBodiesArePlainAndSanitizedHtml() throws Exception {
         var parsed = parser.parse(message(
                 "From: customer@example.com",
