@@ -30,19 +30,21 @@ class SolveToMailLatencyIT {
 
     @Test
     void solveToMailLatency(LocalStack stack) throws Exception {
-        var nhn = stack.nhnClient();
+        var tenant = TestTenants.create(stack, "latency");
+        var nhn = tenant.nhn();
         List<String> tickets = new ArrayList<>();
         for (int i = 0; i < ANSWERS; i++) {
-            var created = nhn.send("POST", "/demo/openapi/v1/ticket.json", LocalStack.JSON.writeValueAsString(Map.of(
+            var created = nhn.send("POST", tenant.path("ticket.json"), LocalStack.JSON.writeValueAsString(Map.of(
                     "subject", "Latency " + i, "content", "?", "endUser",
                     Map.of("email", "latency" + i + "@customers.example", "username", "C"))));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
             tickets.add(LocalStack.JSON.readTree(created.body()).path("result").path("content").path("ticketId").asString());
         }
         // the acknowledgements go first, so the answers are measured on their own
         await().atMost(Duration.ofMinutes(2)).until(() -> TicketToMailIT.mailsPerRecipient(stack,
                 address -> address.startsWith("latency")).size() == ANSWERS);
         for (String ticketId : tickets) {
-            var solved = nhn.send("POST", "/demo/openapi/v1/ticket/solve.json?id=" + ticketId, "{\"comment\":\"Done.\"}");
+            var solved = nhn.send("POST", tenant.path("ticket/solve.json?id=" + ticketId), "{\"comment\":\"Done.\"}");
             assertThat(solved.statusCode()).isEqualTo(200);
             Thread.sleep(50);
         }

@@ -103,7 +103,9 @@ class WebitelEmailSettingsIT {
         MimeMessage mail = await().atMost(TicketToMailIT.MAIL_TIMEOUT).until(() -> tenantMails(ticketId),
                 mails -> !mails.isEmpty()).getFirst();
         assertThat(mail.getSubject()).contains("プリンターが動きません");
-        assertThat(TicketToMailIT.htmlPart(mail)).contains("お問い合わせいただきありがとうございます");
+        assertThat(TicketToMailIT.htmlPart(mail)).contains("お問い合わせいただきありがとうございます")
+                // the customer's text is text in the tenant's layout: escaped, never markup
+                .contains("本文 &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script");
         assertThat(TicketToMailIT.mailsFor(stack, ticketId)).as("not through the platform relay").isEmpty();
         var sent = (EmailSent) new EventSerde().decode(
                 TopicTraffic.records(stack, Topic.NOTIFICATION_EVENTS, "ticket-ack:" + ticketId, 1).getFirst());
@@ -254,7 +256,8 @@ class WebitelEmailSettingsIT {
     }
 
     private String createTicket(String language, String subject) throws Exception {
-        String body = LocalStack.JSON.writeValueAsString(java.util.Map.of("subject", subject, "content", "本文 content",
+        String body = LocalStack.JSON.writeValueAsString(java.util.Map.of("subject", subject,
+                "content", "本文 <script>alert(1)</script>",
                 "language", language, "endUser", java.util.Map.of("email", "enduser_simple@nhn-st.com", "username", "田中")));
         var response = tenant.tenant().nhn().send("POST", tenant.tenant().path("ticket.json"), body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
