@@ -79,7 +79,7 @@ class InboundMessages implements MessageSink, InitializingBean {
         this.outbox = outbox;
         this.relay = relay;
         this.meters = meters;
-        this.maxMessageSize = properties.maxMessageSize().toMegabytes() + "MB";
+        this.maxMessageSize = InboundParts.shown(properties.maxMessageSize());
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -61,12 +62,19 @@ class InboundParts {
 
     InboundParts(InboundProperties properties, EdgeProperties edge) {
         this.tokens = edge.tokens();
-        this.maxSize = properties.maxAttachmentSize().toMegabytes() > 0
-                ? properties.maxAttachmentSize().toMegabytes() + "MB"
-                : properties.maxAttachmentSize().toKilobytes() + "KB";
+        this.maxSize = shown(properties.maxAttachmentSize());
         this.client = WebClient.builder().baseUrl(properties.attachmentsBaseUrl())
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(RESPONSE_TIMEOUT)))
                 .build();
+    }
+
+    /** A size as the tenant reads it in a reason: 10MB, 512KB, 100B. */
+    static String shown(DataSize size) {
+        long bytes = size.toBytes();
+        if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
+            return size.toMegabytes() + "MB";
+        }
+        return bytes >= 1024 && bytes % 1024 == 0 ? size.toKilobytes() + "KB" : bytes + "B";
     }
 
     Mono<Stored> store(String serviceId, List<ParsedMessage.Part> parts, List<String> alreadySkipped,

@@ -254,6 +254,13 @@ class InboundMessagesTest {
     }
 
     @Test
+    void sizesInReasonsReadAsTheyWereConfigured() {
+        assertThat(InboundParts.shown(org.springframework.util.unit.DataSize.ofMegabytes(25))).isEqualTo("25MB");
+        assertThat(InboundParts.shown(org.springframework.util.unit.DataSize.ofKilobytes(1536))).isEqualTo("1536KB");
+        assertThat(InboundParts.shown(org.springframework.util.unit.DataSize.ofBytes(100))).isEqualTo("100B");
+    }
+
+    @Test
     void transientTroubleIsToldApartFromTheMessagesOwn() {
         assertThat(InboundMessages.transientFailure(new DataAccessResourceFailureException("down"))).isTrue();
         assertThat(InboundMessages.transientFailure(new java.util.concurrent.TimeoutException())).isTrue();
