@@ -56,10 +56,13 @@ class TicketMail {
     private final ReplyFiles replyFiles;
     private final EventSerde serde;
     private final MailPreferencesService preferences;
+    private final TicketMailboxes mailboxes;
 
     TicketMail(SenderSettingsService senderSettings, MailRenderer renderer, NotificationProperties properties,
-               HybridSeal.Opener contacts, ReplyFiles replyFiles, EventSerde serde, MailPreferencesService preferences) {
+               HybridSeal.Opener contacts, ReplyFiles replyFiles, EventSerde serde, MailPreferencesService preferences,
+               TicketMailboxes mailboxes) {
         this.preferences = preferences;
+        this.mailboxes = mailboxes;
         this.senderSettings = senderSettings;
         this.renderer = renderer;
         this.properties = properties;
@@ -76,7 +79,7 @@ class TicketMail {
         return switch (event) {
             case TicketCreated ticket -> !hasAddress(ticket.getSealedContact(), ticket.getEndUser().getEmail())
                     ? Mono.empty()
-                    : preferences.of(ticket.getMetadata().getServiceId())
+                    : rememberMailbox(ticket).then(preferences.of(ticket.getMetadata().getServiceId()))
                             .filter(MailPreferences::acknowledges)
                             .map(on -> owed("ticket-ack:" + ticket.getTicketId(), ticket.getMetadata().getServiceId(),
                                     ticket.getTicketId(), PURPOSE, ticket, payload));
@@ -88,6 +91,12 @@ class TicketMail {
                                     reply.getTicketId(), ANSWER, reply, payload));
             default -> Mono.empty();
         };
+    }
+
+    /** A ticket made from mail: its later answers ask to be answered to the same mailbox. */
+    private Mono<Void> rememberMailbox(TicketCreated ticket) {
+        return ticket.getSourceMailbox() == null ? Mono.empty()
+                : mailboxes.remember(ticket.getMetadata().getServiceId(), ticket.getTicketId(), ticket.getSourceMailbox());
     }
 
     private static DeliveryService.Owed owed(String deliveryId, String serviceId, String ticketId, String purpose,
@@ -131,7 +140,9 @@ class TicketMail {
         }
         String serviceId = reply.getMetadata().getServiceId();
         return replyFiles.fetch(serviceId, reply.getAttachmentIds())
-                .flatMap(files -> settings(serviceId).map(settings -> answer(reply, contact, files, settings)));
+                .flatMap(files -> settings(serviceId).flatMap(settings -> mailboxes.of(serviceId, reply.getTicketId())
+                        .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                        .map(mailbox -> answer(reply, contact, files, settings, mailbox.orElse(replyTo(settings))))));
     }
 
     private static boolean hasAddress(ByteBuffer sealed, String clearEmail) {
@@ -155,14 +166,14 @@ class TicketMail {
     }
 
     private OutboundMail answer(TicketReplied reply, SealedContact contact, ReplyFiles.Fetched files,
-                                SenderSettings settings) {
+                                SenderSettings settings, String replyTo) {
         String text = reply.getComment() + "\n\n"
                 + (files.tooLarge().isEmpty() ? "" : "Too large to mail, with your ticket: "
                         + String.join(", ", files.tooLarge()) + "\n")
                 + "Ticket: " + reply.getTicketId() + "\n";
         return new OutboundMail(answerDeliveryId(reply),
                 reply.getMetadata().getServiceId(), reply.getTicketId(), ANSWER, fromName(settings),
-                fromMail(settings), replyTo(settings), contact.username(), contact.email(),
+                fromMail(settings), replyTo, contact.username(), contact.email(),
                 "Re: [" + reply.getTicketId() + "] " + reply.getSubject(), text, renderer.html(settings.template(), text),
                 "<" + reply.getTicketId() + "." + reply.getReplyId() + "@" + properties.messageIdDomain() + ">", null,
                 acknowledgementId(reply.getTicketId()), files.attached(), reply.getMetadata().getCorrelationId());
@@ -175,7 +186,8 @@ class TicketMail {
         String own = chosen.acknowledgementText(language);
         String text = own != null ? tenantText(own, name, ticket) : platformText(language, name, ticket);
         return new OutboundMail("ticket-ack:" + ticket.getTicketId(), ticket.getMetadata().getServiceId(),
-                ticket.getTicketId(), PURPOSE, fromName(settings), fromMail(settings), replyTo(settings), name,
+                ticket.getTicketId(), PURPOSE, fromName(settings), fromMail(settings),
+                ticket.getSourceMailbox() != null ? ticket.getSourceMailbox() : replyTo(settings), name,
                 contact.email(), "[" + ticket.getTicketId() + "] " + ticket.getSubject(), text,
                 renderer.html(settings.template(), text),
                 acknowledgementId(ticket.getTicketId()), "auto-replied", null, List.of(),
@@ -234,7 +246,10 @@ class TicketMail {
         return settings.name() == null || settings.name().isBlank() ? properties.defaultFromName() : settings.name();
     }
 
-    /** Where the customer's answer should go: the tenant's representative account, whose mail becomes tickets. */
+    /**
+     * Where the customer's answer should go when the ticket did not come by mail: the tenant's representative
+     * account, whose mail becomes tickets.
+     */
     private static String replyTo(SenderSettings settings) {
         return settings.mail() == null || settings.mail().isBlank() ? null : settings.mail();
     }

@@ -51,7 +51,8 @@ class InboundMail {
 
     Mono<Handled> receive(InboundEmailReceived event) {
         var receipt = new MailReceipt(event.getMetadata().getServiceId(), event.getMailboxId(), event.getUidValidity(),
-                event.getUid(), MailTickets.messageId(event.getMessageId()), event.getMetadata().getCorrelationId());
+                event.getUid(), MailTickets.messageId(event.getMessageId()), event.getMetadata().getCorrelationId(),
+                event.getMailbox());
         return mail.importedAs(receipt).flatMap(earlier -> mail.duplicate(receipt, earlier))
                 .switchIfEmpty(Mono.defer(() -> {
                     var customer = envelopes.open(event).customer();

@@ -10,9 +10,10 @@ package dev.switchboard.ticket.ticket;
  * @param uid           its UID
  * @param messageId     its Message-ID as {@link MailTickets#messageId} normalizes it; null when it had none
  * @param correlationId the correlation id of the event that carried it
+ * @param mailbox       the address of the mailbox it arrived in, where answers about its ticket should go; or null
  */
 public record MailReceipt(String serviceId, String mailboxId, long uidValidity, long uid, String messageId,
-                          String correlationId) {
+                          String correlationId, String mailbox) {
 
     /** The message's one key within the tenant, as the unique index {@code tenant_inbound_key} holds it. */
     String key() {

@@ -211,6 +211,8 @@ public class MailTickets {
         List<String> fileIds = fileIds(refs);
         var created = tickets.created(serviceId, ticketId, null, subject, content, customer, fileIds, null,
                 Ticket.SOURCE_EMAIL, now, receipt.correlationId());
+        // the acknowledgement asks the customer to answer to the mailbox the mail arrived in
+        created.setSourceMailbox(receipt.mailbox());
         var ticket = new Ticket(ticketId, serviceId, null, subject, content, TicketService.STATUS_NEW,
                 personal.seal(serviceId, ticketId, customer, nameSealed), refs, null, null, null, Ticket.SOURCE_EMAIL,
                 null, List.of(), now, now, List.of(outbox.pending(ticketId, created),

@@ -122,6 +122,7 @@ class InboundMailTest {
         assertThat(events).hasSize(2);
         var created = (TicketCreated) events.get(0);
         assertThat(created.getSource()).isEqualTo("email");
+        assertThat(created.getSourceMailbox()).as("the acknowledgement's Reply-To").isEqualTo("help@demo.example");
         assertThat(created.getCategoryId()).isNull();
         assertThat(created.getAttachmentIds()).containsExactly("a1", "a2");
         var contact = SealedContact.open(new HybridSeal.Opener(TicketServiceSlice.CONTACT_KEYS.privateKeyset()),
@@ -394,7 +395,7 @@ class InboundMailTest {
     private InboundEmailReceived.Builder message(String serviceId, String messageId, String subject, String text) {
         return InboundEmailReceived.newBuilder().setMetadata(metadata(serviceId))
                 .setMailboxId(serviceId.equals(DEMO) ? MAILBOX : serviceId + ":1").setAccountId(7).setUidValidity(7)
-                .setUid(uids.incrementAndGet()).setSealedEnvelope(ByteBuffer.allocate(0))
+                .setUid(uids.incrementAndGet()).setSealedEnvelope(ByteBuffer.allocate(0)).setMailbox("help@demo.example")
                 .setSenderDomain("customer.example").setSubject(subject).setTextBody(text).setMessageId(messageId)
                 .setReceivedAt(Instant.now());
     }

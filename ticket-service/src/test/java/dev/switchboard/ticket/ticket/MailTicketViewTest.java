@@ -36,10 +36,10 @@ class MailTicketViewTest {
 
     @Test
     void detailShowsTheSourceTheHtmlTheInlineImagesAndHowAReplyMatched() {
-        var first = new MailReceipt("view", "view:1", 3, 10, "<v1@customer.example>", null);
+        var first = new MailReceipt("view", "view:1", 3, 10, "<v1@customer.example>", null, "help@view.example");
         var created = mail.open(first, new MailMessage("Broken", "It broke", "<p>It broke <img src=\"cid:c1\"></p>",
                 "kim@customer.example", "Kim", List.of(new MailFile("f1", "c1", true)), List.of())).block(WAIT);
-        var second = new MailReceipt("view", "view:1", 3, 11, "<v2@customer.example>", null);
+        var second = new MailReceipt("view", "view:1", 3, 11, "<v2@customer.example>", null, "help@view.example");
         mail.reply(second, created.ticketId(), MailTickets.REFERENCES,
                 new MailMessage("Re: Broken", "Still", "<p>Still</p>", null, null, List.of(), List.of())).block(WAIT);
 
