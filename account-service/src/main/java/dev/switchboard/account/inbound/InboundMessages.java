@@ -177,6 +177,7 @@ class InboundMessages implements MessageSink, InitializingBean {
                     var event = InboundEmailReceived.newBuilder()
                             .setMetadata(metadata.create(message.serviceId(), correlationId))
                             .setMailboxId(message.mailboxId())
+                            .setMailbox(message.mailboxAddress())
                             .setAccountId(message.accountId())
                             .setUidValidity(message.uidValidity())
                             .setUid(message.uid())
