@@ -66,6 +66,15 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
                                         RETRY_INTERVAL),
                                 "ticket-service", List.of("--switchboard.ticket.attachments.expiry-margin=1s",
                                         RETRY_INTERVAL),
+                                // mailboxes looked at every second, a failing one disabled within seconds, and
+                                // one sender may send a whole test's mail
+                                "account-service", List.of(RETRY_INTERVAL,
+                                        "--switchboard.account.inbound.poll-interval=1s",
+                                        "--switchboard.account.inbound.idle-renewal=20s",
+                                        "--switchboard.account.inbound.claim-interval=2s",
+                                        "--switchboard.account.inbound.backoff-initial=1s",
+                                        "--switchboard.account.inbound.backoff-max=2s",
+                                        "--switchboard.account.inbound.sender-rate-per-hour=100000"),
                                 // small enough that a test file overflows a mail
                                 "notification-service", List.of("--switchboard.notification.attachments.max-mail-size="
                                         + MAIL_FILES_LIMIT + "B", RETRY_INTERVAL,
