@@ -114,6 +114,7 @@ public final class LocalStack implements AutoCloseable {
                             // user's password is its address
                             "--switchboard.account.inbound.platform-imap-host=" + infra.mailHost(),
                             "--switchboard.account.inbound.platform-imap-port=" + infra.imapPort(),
+                            "--switchboard.account.inbound.platform-imap-ssl=false",
                             "--switchboard.account.inbound.platform-imap-password={address}",
                             "--switchboard.account.inbound.attachments-base-url=http://127.0.0.1:" + attachment)),
                             options.settingsOf("account-service")), merge(edge, Map.of(

@@ -101,6 +101,135 @@ class InboundMailIT {
         }
     }
 
+    @Test
+    void withMailDelTheSourceMessageGoesOnlyOnceItsTicketExistsWithoutItStays(LocalStack stack) throws Exception {
+        var tenant = TestTenants.create(stack, "maildel");
+        String deleting = watchedMailbox(stack, tenant, true);
+        String keeping = watchedMailbox(stack, tenant, false);
+
+        send(stack, "a@customers.example", deleting, "Delete me " + UUID.randomUUID(), "Gone after.", Map.of());
+        send(stack, "b@customers.example", keeping, "Keep me " + UUID.randomUUID(), "Stays.", Map.of());
+        awaitTicket(tenant, "Delete me");
+        awaitTicket(tenant, "Keep me");
+
+        await().atMost(TICKET_TIMEOUT).until(() -> inboxSize(stack, deleting) == 0);
+        assertThat(inboxSize(stack, keeping)).isEqualTo(1);
+        // still one ticket each: a kept message is never imported twice
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> list(tenant).path("total").asLong() == 2);
+    }
+
+    @Test
+    void aMailboxThatStopsLoggingInFailsBacksOffIsDisabledAndTheAdministratorsAreToldOnce(LocalStack stack)
+            throws Exception {
+        var tenant = TestTenants.create(stack, "failing");
+        String admin = "admin-" + UUID.randomUUID() + "@failing-admins.example";
+        var credentials = LocalStack.JSON.readTree(stack.operator("POST", "/operator/v1/tenants/" + tenant.serviceId()
+                + "/webitel-credentials", null).body()).path("result").path("content");
+        String key = credentials.path("webitelKey").asString();
+        String token = credentials.path("webitelAccessToken").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> webitel(stack, "PUT", key, token,
+                "{\"administrators\": {\"enabled\": true, \"recipients\": [\"" + admin + "\"]}}") == 200);
+        String mailbox = watchedMailbox(stack, tenant, false);
+        int id = accountId(tenant, mailbox);
+        assertThat(superOfficeHealth(stack, tenant, id).path("AccountStatus").asInt()).as("Ok").isEqualTo(4);
+
+        // the mailbox's password is changed on the server, and the fetcher has to log in again (a restart; a
+        // session logged in before keeps working, as on any IMAP server): every login now fails
+        stack.infrastructure().mail().getUserManager().getUser(mailbox).setPassword("changed-" + UUID.randomUUID());
+        stack.kill("account-service");
+        stack.restart("account-service");
+
+        JsonNode failing = await().atMost(TICKET_TIMEOUT).until(() -> superOfficeHealth(stack, tenant, id),
+                health -> health.path("AccountStatus").asInt() == 2);
+        assertThat(failing.path("ErrorCount").asInt()).isPositive();
+        assertThat(failing.path("ErrorReason").asString()).contains("AUTHENTICATION_FAILED");
+        JsonNode failed = await().atMost(TICKET_TIMEOUT).until(() -> superOfficeHealth(stack, tenant, id),
+                health -> health.path("AccountStatus").asInt() == 3);
+        assertThat(failed.path("ErrorCount").asInt()).isGreaterThanOrEqualTo(5);
+        JsonNode external = externalAccount(tenant, mailbox);
+        assertThat(external.path("active").asBoolean()).isFalse();
+        assertThat(external.path("accountStatus").asInt()).isEqualTo(3);
+
+        await().atMost(TicketToMailIT.MAIL_TIMEOUT).until(() -> TicketToMailIT.mailsPerRecipient(stack,
+                admin::equals).getOrDefault(admin, 0) == 1);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).until(() -> TicketToMailIT
+                .mailsPerRecipient(stack, admin::equals).get(admin) == 1);
+    }
+
+    @Test
+    void mailToTheRepresentativeAccountBecomesATicket(LocalStack stack) throws Exception {
+        var tenant = TestTenants.create(stack, "rep");
+        String local = "help" + UUID.randomUUID().toString().substring(0, 8);
+        var created = tenant.nhn().send("POST", tenant.path("mail/create.json?mail=" + local), null);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String address = LocalStack.JSON.readTree(created.body()).path("result").path("content").path("mail").asString();
+        assertThat(address).startsWith(local + "@");
+
+        // the platform mailbox is watched from the moment its first fetch sees it; keep sending until one lands
+        String subject = "Via the representative " + UUID.randomUUID();
+        JsonNode ticket = await().atMost(TICKET_TIMEOUT).pollInterval(Duration.ofSeconds(5)).until(() -> {
+            send(stack, "rep@customers.example", address, subject, "Hello there.", Map.of());
+            return findTicket(tenant, subject);
+        }, found -> found != null);
+        assertThat(ticket.path("ticketId").asString()).startsWith("T");
+    }
+
+    /**
+     * A thousand messages, the fetcher killed in the middle and restarted: a thousand tickets, none twice. Prints the
+     * rate at which one fetcher turned a mailbox full of messages into tickets, before the kill.
+     */
+    @Test
+    void aThousandMessagesBecomeAThousandTicketsAcrossACrashOfTheFetcher(LocalStack stack) throws Exception {
+        var tenant = TestTenants.create(stack, "bulk");
+        String mailbox = watchedMailbox(stack, tenant, false);
+        int messages = Integer.getInteger("switchboard.inbound.messages", 1000);
+        int half = messages / 2;
+        var user = stack.infrastructure().mail().getUserManager().getUser(mailbox);
+        String batch = UUID.randomUUID().toString().substring(0, 8);
+
+        long start = System.nanoTime();
+        for (int i = 0; i < half; i++) {
+            user.deliver(message(stack, i, batch, mailbox));
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> list(tenant).path("total").asLong() >= half);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("inbound: %d messages held by one mailbox became tickets in %.1f s: %.1f messages/s "
+                + "(one fetcher, the whole stack on this machine)%n", half, seconds, half / seconds);
+
+        // the rest arrive while the fetcher is killed mid-stream, as a crash would: the restarted instance takes
+        // over once the lease ran out and goes on from the last message recorded
+        for (int i = half; i < messages; i++) {
+            user.deliver(message(stack, i, batch, mailbox));
+            if (i == half + half / 4) {
+                stack.kill("account-service");
+            }
+        }
+        stack.restart("account-service");
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> list(tenant).path("total").asLong() >= messages);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+                .until(() -> list(tenant).path("total").asLong() == messages);
+        List<String> subjects = new ArrayList<>();
+        for (int page = 1; page <= (messages + 199) / 200; page++) {
+            for (JsonNode ticket : LocalStack.JSON.readTree(tenant.nhn().send("GET",
+                    tenant.path("ticket/list.json?pageSize=200&page=" + page), null).body()).path("result").path("contents")) {
+                subjects.add(ticket.path("subject").asString());
+            }
+        }
+        assertThat(subjects).hasSize(messages).doesNotHaveDuplicates();
+    }
+
+    private static MimeMessage message(LocalStack stack, int i, String batch, String mailbox) throws Exception {
+        var message = new MimeMessage(smtp(stack));
+        message.setFrom(new InternetAddress("bulk" + (i % 50) + "@customers.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(mailbox));
+        message.setSubject("Bulk " + batch + " #" + i, "UTF-8");
+        message.setText("Message " + i, "UTF-8");
+        message.saveChanges();
+        return message;
+    }
+
     /** Registers a GreenMail mailbox for the tenant and waits until the fetcher has looked at it once. */
     static String watchedMailbox(LocalStack stack, TestTenant tenant, boolean mailDel) {
         String mailbox = ExternalAccountVerifyIT.mailbox(stack);
@@ -158,14 +287,58 @@ class InboundMailIT {
     }
 
     static JsonNode awaitTicket(TestTenant tenant, String subjectPart) {
-        return await().atMost(TICKET_TIMEOUT).until(() -> {
-            for (JsonNode ticket : list(tenant).path("contents")) {
-                if (ticket.path("subject").asString().contains(subjectPart)) {
-                    return ticket;
-                }
+        return await().atMost(TICKET_TIMEOUT).until(() -> findTicket(tenant, subjectPart), found -> found != null);
+    }
+
+    static JsonNode findTicket(TestTenant tenant, String subjectPart) {
+        for (JsonNode ticket : list(tenant).path("contents")) {
+            if (ticket.path("subject").asString().contains(subjectPart)) {
+                return ticket;
             }
-            return null;
-        }, found -> found != null);
+        }
+        return null;
+    }
+
+    static int inboxSize(LocalStack stack, String mailbox) throws Exception {
+        var mail = stack.infrastructure().mail();
+        var user = mail.getUserManager().getUser(mailbox);
+        return mail.getManagers().getImapHostManager().getInbox(user).getMessageCount();
+    }
+
+    static JsonNode externalAccount(TestTenant tenant, String mailbox) {
+        JsonNode external = LocalStack.JSON.readTree(tenant.nhn().send("GET", tenant.path("mail.json"), null).body())
+                .path("result").path("content").path("external");
+        for (JsonNode account : external) {
+            if (account.path("mail").asString().equals(mailbox)) {
+                return account;
+            }
+        }
+        throw new AssertionError("No external account " + mailbox);
+    }
+
+    static int accountId(TestTenant tenant, String mailbox) {
+        return externalAccount(tenant, mailbox).path("id").asInt();
+    }
+
+    static JsonNode superOfficeHealth(LocalStack stack, TestTenant tenant, int id) {
+        var read = SuperOfficeEMailAgentIT.post(stack, tenant.basicAuthorization(), "GetEMailAccount?eMailAccountId=" + id,
+                null);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        return LocalStack.JSON.readTree(read.body());
+    }
+
+    static int webitel(LocalStack stack, String method, String key, String token, String body) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.baseUrl()
+                        + "/api/v2/email/notifications?domain=failing"))
+                .timeout(Duration.ofSeconds(30)).header("X-Key", key).header("X-Access-Token", token)
+                .header("Content-Type", "application/json")
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static JsonNode list(TestTenant tenant) {

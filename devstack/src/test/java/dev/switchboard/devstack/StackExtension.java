@@ -17,6 +17,9 @@ class StackExtension implements BeforeAllCallback, ParameterResolver {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        // GreenMail runs in this JVM: its connection threads fail when a client goes away (a service killed in a
+        // fault test, a TLS probe at a plain port), which is the mail server's business, not the awaited outcome
+        org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
         stack(context);
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -146,7 +147,8 @@ class SuperOfficeEMailAgentIT {
         var read = post(stack, "Bearer " + tenant.serviceId() + "." + tenant.agentSecret(),
                 "GetEMailAccount?eMailAccountId=" + id, null);
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(LocalStack.JSON.readTree(read.body())).isEqualTo(account);
+        // the fetcher may have looked at the mailbox meanwhile: its health may have moved on, the rest not
+        assertThat(withoutHealth(LocalStack.JSON.readTree(read.body()))).isEqualTo(withoutHealth(account));
 
         // the very same mailbox is an NHN external account
         var settings = tenant.nhn().send("GET", tenant.path("mail.json"), null);
@@ -335,5 +337,12 @@ class SuperOfficeEMailAgentIT {
                         .doesNotContain(ExternalAccountVerifyIT.PASSWORD);
             }
         }
+    }
+
+    /** The account without the health the fetcher keeps changing (AccountStatus, ErrorCount, ErrorReason, LastFetch). */
+    static JsonNode withoutHealth(JsonNode account) {
+        var copy = (tools.jackson.databind.node.ObjectNode) account.deepCopy();
+        copy.remove(List.of("AccountStatus", "ErrorCount", "ErrorReason", "LastFetch"));
+        return copy;
     }
 }
