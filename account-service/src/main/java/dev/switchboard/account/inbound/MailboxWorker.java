@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,8 @@ final class MailboxWorker {
     /** How long one message may take the sink (attachments stored, outcome recorded) before it counts as failed. */
     private static final Duration SINK_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+    /** A session logs in again after this many IDLE renewals (with the default 25 min, every 100 min). */
+    private static final int SESSION_RENEWALS = 4;
     /** The pause before logging in again after a server ended an IDLE or the connection. */
     private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
@@ -180,10 +183,16 @@ final class MailboxWorker {
             folder.open(Folder.READ_ONLY);
             MailboxStates.Position position = generation(folder, start);
             boolean idle = store.hasCapability("IDLE");
+            Instant connectedAt = deps.clock().instant();
             while (running) {
                 position = fetchNew(folder, position);
                 deps.health().succeeded(mailbox, epoch, deps.clock().instant());
                 if (!running) {
+                    break;
+                }
+                if (Duration.between(connectedAt, deps.clock().instant()).compareTo(sessionMaxAge()) > 0) {
+                    // log in again now and then: a changed password or certificate shows in the mailbox's health
+                    // instead of going unnoticed behind a session that stays logged in for days
                     break;
                 }
                 if (idle) {
@@ -198,6 +207,11 @@ final class MailboxWorker {
         } finally {
             closeQuietly(store);
         }
+    }
+
+    /** How long one logged-in session is used: a few IDLE renewals, or polls as long. */
+    private Duration sessionMaxAge() {
+        return deps.properties().idleRenewal().multipliedBy(SESSION_RENEWALS);
     }
 
     /**

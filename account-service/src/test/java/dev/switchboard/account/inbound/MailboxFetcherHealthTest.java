@@ -56,6 +56,20 @@ class MailboxFetcherHealthTest {
     }
 
     @Test
+    void aPasswordChangedOnTheServerShowsWhenTheSessionLogsInAgainNotDaysLater() {
+        String mailboxId = bed.mailbox("rotated@example.com", false);
+        // IDLE renewed every 300 ms: a session logs in again after four of them
+        bed.started(MailboxTestBed.properties(Map.of("idle-renewal", "300ms", "disable-after-failures", "100",
+                "backoff-initial", "300ms", "backoff-max", "1s")));
+        await().atMost(WAIT).until(() -> bed.accounts.view(mailboxId).accountStatus() == AccountStatus.OK.code());
+
+        bed.greenMail.getUserManager().getUser("rotated@example.com").setPassword("rotated-elsewhere");
+
+        await().atMost(WAIT).until(() -> bed.accounts.view(mailboxId).errorCount() >= 1);
+        assertThat(bed.accounts.view(mailboxId).errorReason()).startsWith("AUTHENTICATION_FAILED");
+    }
+
+    @Test
     void anUnreachableServerIsReportedApartFromAWrongPasswordAndASuccessResetsTheCount() throws Exception {
         int closedPort;
         try (var probe = new ServerSocket(0)) {
