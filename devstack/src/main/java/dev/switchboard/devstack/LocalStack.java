@@ -346,6 +346,15 @@ public final class LocalStack implements AutoCloseable {
         services.restart(service, Duration.ofMinutes(3));
     }
 
+    /**
+     * Starts a second instance of a service (logs in {@code <replica>.log}), for tests of several instances; it
+     * can be killed and restarted by its name like the others.
+     */
+    public void startReplica(String service, String replica) {
+        services.startReplica(service, replica, Infrastructure.freePort(), Infrastructure.freePort(),
+                Duration.ofMinutes(3));
+    }
+
     public Infrastructure infrastructure() {
         return infra;
     }

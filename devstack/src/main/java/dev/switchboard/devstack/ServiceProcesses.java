@@ -27,8 +27,15 @@ final class ServiceProcesses implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceProcesses.class);
 
-    /** One service to run: its jar name, API port, management port (health, metrics), arguments and secret environment. */
-    record Spec(String name, int port, int managementPort, List<String> args, Map<String, String> env) {
+    /**
+     * One service process to run: its name (and log file), the jar it runs, API port, management port (health,
+     * metrics), arguments and secret environment.
+     */
+    record Spec(String name, String jar, int port, int managementPort, List<String> args, Map<String, String> env) {
+
+        Spec(String name, int port, int managementPort, List<String> args, Map<String, String> env) {
+            this(name, name, port, managementPort, args, env);
+        }
     }
 
     private final Path logsDir;
@@ -73,7 +80,18 @@ final class ServiceProcesses implements AutoCloseable {
     synchronized void restart(String name, Duration timeout) {
         Spec spec = spec(name);
         launch(spec, true);
-        awaitHealthy(timeout);
+        awaitHealthy(List.of(spec), timeout);
+    }
+
+    /**
+     * Starts one more instance of a running service under another name, on the given ports, with the same
+     * arguments and environment, and waits until it is healthy: several instances sharing the same Kafka and Mongo.
+     */
+    synchronized void startReplica(String name, String replica, int port, int managementPort, Duration timeout) {
+        Spec original = spec(name);
+        Spec copy = new Spec(replica, original.jar(), port, managementPort, original.args(), original.env());
+        launch(copy, false);
+        awaitHealthy(List.of(copy), timeout);
     }
 
     private Spec spec(String name) {
@@ -84,7 +102,7 @@ final class ServiceProcesses implements AutoCloseable {
     private void launch(Spec spec, boolean again) {
         String java = ProcessHandle.current().info().command().orElse("java");
         awaitFree(spec, again ? Duration.ofSeconds(30) : Duration.ZERO);
-        Path jar = servicesDir.resolve(spec.name() + ".jar");
+        Path jar = servicesDir.resolve(spec.jar() + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No " + jar + ": build first (./mvnw -DskipTests package)");
         }
@@ -127,12 +145,17 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     void awaitHealthy(Duration timeout) {
+        awaitHealthy(List.copyOf(running.keySet()), timeout);
+    }
+
+    /** Waits until each of these services answers healthy; one killed on purpose earlier is not among them. */
+    private void awaitHealthy(List<Spec> specs, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        for (var entry : running.entrySet()) {
-            Spec spec = entry.getKey();
+        for (Spec spec : specs) {
+            Process process = running.get(spec);
             while (!healthy(spec.managementPort())) {
-                if (!entry.getValue().isAlive()) {
-                    throw new IllegalStateException(spec.name() + " exited with " + entry.getValue().exitValue()
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(spec.name() + " exited with " + process.exitValue()
                             + "; see " + logsDir.resolve(spec.name() + ".log") + "\n" + tail(spec.name()));
                 }
                 if (Instant.now().isAfter(deadline)) {

@@ -62,6 +62,32 @@ class InboundMailIT {
     }
 
     @Test
+    void aMessageThatCannotBeReadIsSetAsideAndTheNextOneStillBecomesATicket(LocalStack stack) throws Exception {
+        var tenant = TestTenants.create(stack, "aside");
+        String mailbox = watchedMailbox(stack, tenant, false);
+        var user = stack.infrastructure().mail().getUserManager().getUser(mailbox);
+        // no sender at all: nobody to make a ticket for or to answer
+        var nobody = new MimeMessage(smtp(stack));
+        nobody.setRecipient(Message.RecipientType.TO, new InternetAddress(mailbox));
+        nobody.setSubject("Who sent this?");
+        nobody.setText("Anonymous.");
+        nobody.saveChanges();
+        nobody.removeHeader("From");
+        user.deliver(nobody);
+        String marker = "After the odd one " + UUID.randomUUID();
+        send(stack, "next@customers.example", mailbox, marker, "Fine.", Map.of());
+
+        awaitTicket(tenant, marker);
+        JsonNode aside = await().atMost(TICKET_TIMEOUT).until(() -> LocalStack.JSON.readTree(tenant.nhn()
+                .send("GET", tenant.path("mail/inbound/setaside.json"), null).body()), json -> json.path("result")
+                .path("contents").findValuesAsString("status").contains("SET_ASIDE"));
+        assertThat(aside.path("header").path("isSuccessful").asBoolean()).isTrue();
+        // the tenant sees why
+        assertThat(aside.path("result").path("contents").get(0).path("reason").asString()).isNotBlank();
+        assertThat(list(tenant).path("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void autoRepliesBouncesAndOurOwnMailMakeNoTicket(LocalStack stack) throws Exception {
         var tenant = TestTenants.create(stack, "noise");
         String mailbox = watchedMailbox(stack, tenant, false);
@@ -175,36 +201,69 @@ class InboundMailIT {
     }
 
     /**
-     * A thousand messages, the fetcher killed in the middle and restarted: a thousand tickets, none twice. Prints the
-     * rate at which one fetcher turned a mailbox full of messages into tickets, before the kill.
+     * Two account-service instances share the mailboxes (rendezvous hashing over leases); one killed mid-stream
+     * loses no mailbox and no message, and no message becomes two tickets.
      */
     @Test
-    void aThousandMessagesBecomeAThousandTicketsAcrossACrashOfTheFetcher(LocalStack stack) throws Exception {
-        var tenant = TestTenants.create(stack, "bulk");
-        String mailbox = watchedMailbox(stack, tenant, false);
-        int messages = Integer.getInteger("switchboard.inbound.messages", 1000);
-        int half = messages / 2;
-        var user = stack.infrastructure().mail().getUserManager().getUser(mailbox);
-        String batch = UUID.randomUUID().toString().substring(0, 8);
-
-        long start = System.nanoTime();
-        for (int i = 0; i < half; i++) {
-            user.deliver(message(stack, i, batch, mailbox));
+    void twoFetcherInstancesShareTheMailboxesAndOneDyingLosesNothingAndDoublesNothing(LocalStack stack)
+            throws Exception {
+        var tenant = TestTenants.create(stack, "pair");
+        stack.startReplica("account-service", "account-service-2");
+        List<String> mailboxes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            mailboxes.add(watchedMailbox(stack, tenant, false));
         }
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
-                .until(() -> list(tenant).path("total").asLong() >= half);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("inbound: %d messages held by one mailbox became tickets in %.1f s: %.1f messages/s "
-                + "(one fetcher, the whole stack on this machine)%n", half, seconds, half / seconds);
-
-        // the rest arrive while the fetcher is killed mid-stream, as a crash would: the restarted instance takes
-        // over once the lease ran out and goes on from the last message recorded
-        for (int i = half; i < messages; i++) {
-            user.deliver(message(stack, i, batch, mailbox));
-            if (i == half + half / 4) {
-                stack.kill("account-service");
+        String batch = UUID.randomUUID().toString().substring(0, 8);
+        int sent = 0;
+        for (int round = 0; round < 10; round++) {
+            for (String mailbox : mailboxes) {
+                stack.infrastructure().mail().getUserManager().getUser(mailbox)
+                        .deliver(message(stack, sent++, batch, mailbox));
+            }
+            if (round == 4) {
+                stack.kill("account-service-2");
             }
         }
+        int expected = sent;
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> list(tenant).path("total").asLong() >= expected);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+                .until(() -> list(tenant).path("total").asLong() == expected);
+    }
+
+    /**
+     * A mailbox already holding a thousand messages, registered asking to import them; the fetcher killed in the
+     * middle and restarted: a thousand tickets, none twice. Prints the rate at which one fetcher turned the held
+     * messages into tickets before the kill.
+     */
+    @Test
+    void aMailboxHoldingAThousandMessagesBecomesAThousandTicketsAcrossACrashOfTheFetcher(LocalStack stack)
+            throws Exception {
+        var tenant = TestTenants.create(stack, "bulk");
+        int messages = Integer.getInteger("switchboard.inbound.messages", 1000);
+        String mailbox = ExternalAccountVerifyIT.mailbox(stack);
+        var user = stack.infrastructure().mail().getUserManager().getUser(mailbox);
+        String batch = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < messages; i++) {
+            user.deliver(message(stack, i, batch, mailbox));
+        }
+        String body = ExternalAccountVerifyIT.body("127.0.0.1", stack.infrastructure().imapPort(), false, mailbox,
+                ExternalAccountVerifyIT.PASSWORD).replace("\"mailDel\":false", "\"mailDel\":false,\"importExisting\":true");
+        long start = System.nanoTime();
+        var registered = tenant.nhn().send("POST", tenant.path("mail/external.json"), body);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+
+        int measured = messages * 4 / 10;
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> list(tenant).path("total").asLong() >= measured);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("inbound: the first %d of %d messages held by one mailbox became tickets in %.1f s: "
+                + "%.1f messages/s (one fetcher, the whole stack on this machine)%n", measured, messages, seconds,
+                measured / seconds);
+
+        // killed mid-import, as a crash would: the restarted instance takes over once the lease ran out and goes
+        // on from the last message recorded
+        stack.kill("account-service");
         stack.restart("account-service");
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> list(tenant).path("total").asLong() >= messages);

@@ -35,7 +35,8 @@ class ExternalAccountController {
     @PostMapping("/{serviceId}/openapi/v1/mail/external.json")
     Mono<NhnResponse> register(@PathVariable String serviceId, @Valid @RequestBody ExternalAccountBody request,
                                @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        return named(request).then(accounts.register(serviceId, request.draft(), correlationId)).map(ExternalAccountController::content);
+        return named(request).then(accounts.register(serviceId, request.draft(), correlationId,
+                Boolean.TRUE.equals(request.importExisting()))).map(ExternalAccountController::content);
     }
 
     /** Edits after the same login check; an omitted or masked password keeps the stored one. */

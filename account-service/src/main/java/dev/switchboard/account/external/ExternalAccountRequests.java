@@ -13,14 +13,18 @@ final class ExternalAccountRequests {
     private ExternalAccountRequests() {
     }
 
-    /** An external account as the vendor sends it to verify and register; the connection fields are checked. */
+    /**
+     * An external account as the vendor sends it to verify and register; the connection fields are checked.
+     * {@code importExisting} (Switchboard's, optional) asks the fetcher to import the mail the mailbox already holds;
+     * by default it starts from the moment it first watches the mailbox.
+     */
     record ExternalAccountBody(Integer id, @Size(max = 20) String name, Boolean active,
                          @NotBlank @Size(max = 253) String host,
                          @NotNull @Min(1) @Max(65535) Integer port,
                          @NotNull Boolean ssl,
                          @NotBlank @Size(max = 254) @Email(regexp = "[^@\\s]+@[^@\\s]+\\.[^@\\s]+") String mail,
                          @Size(max = 256) String password,
-                         Boolean mailDel) {
+                         Boolean mailDel, Boolean importExisting) {
 
         /** The mailbox this body describes; the NHN API logs in with the address itself. */
         MailboxDraft draft() {

@@ -41,6 +41,10 @@ import reactor.core.scheduler.Schedulers;
 @Service
 public class ExternalAccounts implements InitializingBean {
 
+    /** The fetcher's per-mailbox state (account-service {@code inbound.MailboxStates}) and its import wish. */
+    public static final String FETCH_STATE = "mailbox_state";
+    public static final String IMPORT_EXISTING = "importExisting";
+
     static final String MASK = "********";
 
     private static final Logger log = LoggerFactory.getLogger(ExternalAccounts.class);
@@ -110,6 +114,15 @@ public class ExternalAccounts implements InitializingBean {
 
     /** Registers a mailbox after logging in to its servers; the password is sealed bound to the new id. */
     Mono<ExternalAccount> register(String serviceId, MailboxDraft draft, String correlationId) {
+        return register(serviceId, draft, correlationId, false);
+    }
+
+    /**
+     * As {@link #register(String, MailboxDraft, String)}; with {@code importExisting} the fetcher imports what the
+     * mailbox already holds instead of starting from the moment it first watches it. The wish is written to the
+     * fetcher's state ({@code mailbox_state}) before the account exists, so the fetcher cannot look first.
+     */
+    Mono<ExternalAccount> register(String serviceId, MailboxDraft draft, String correlationId, boolean importExisting) {
         if (draft.incoming() == null) {
             return Mono.error(NhnApiException.badRequest("Invalid request: incoming (IMAP) credentials are required"));
         }
@@ -139,7 +152,10 @@ public class ExternalAccounts implements InitializingBean {
                             in.port(), in.ssl(), draft.mail(), in.login(),
                             secrets.seal(in.password(), ExternalAccount.passwordContext(mailboxId)), outgoing,
                             draft.details(), null, mailDel, true, now, now, List.of(outbox.pending(mailboxId, event)));
-                    return mongo.insert(account);
+                    Mono<?> importWish = !importExisting ? Mono.empty()
+                            : mongo.upsert(Query.query(Criteria.where("_id").is(mailboxId)),
+                                    new Update().set(IMPORT_EXISTING, true), FETCH_STATE);
+                    return importWish.then(mongo.insert(account));
                 })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
                         "An external account for " + draft.mail() + " is already registered"))

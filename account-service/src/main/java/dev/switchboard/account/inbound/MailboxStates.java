@@ -12,6 +12,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import dev.switchboard.account.external.AccountStatus;
+import dev.switchboard.account.external.ExternalAccounts;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,10 +36,15 @@ final class MailboxStates {
     /**
      * Where a mailbox's fetching stands.
      *
-     * @param uidValidity null for a mailbox never fetched
-     * @param lastUid     the highest UID whose outcome is recorded
+     * @param uidValidity    null for a mailbox never fetched
+     * @param lastUid        the highest UID whose outcome is recorded
+     * @param importExisting the tenant asked, when registering it, to import what the mailbox already holds
      */
-    record Position(Long uidValidity, long lastUid) {
+    record Position(Long uidValidity, long lastUid, boolean importExisting) {
+
+        Position(Long uidValidity, long lastUid) {
+            this(uidValidity, lastUid, false);
+        }
     }
 
     /**
@@ -59,7 +65,8 @@ final class MailboxStates {
                         .flatMap(exists -> exists ? Mono.<Document>empty()
                                 : mongo.insert(new Document("_id", mailboxId).append("epoch", epoch), COLLECTION))))
                 .map(state -> new Position(number(state, "uidValidity"),
-                        state.get("lastUid") == null ? 0 : number(state, "lastUid")))
+                        state.get("lastUid") == null ? 0 : number(state, "lastUid"),
+                        Boolean.TRUE.equals(state.getBoolean(ExternalAccounts.IMPORT_EXISTING))))
                 // inserted by a concurrent holder first
                 .onErrorResume(DuplicateKeyException.class, e -> Mono.empty());
     }

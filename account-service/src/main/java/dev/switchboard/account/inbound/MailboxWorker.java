@@ -227,7 +227,7 @@ final class MailboxWorker {
         }
         long start;
         if (position.uidValidity() == null) {
-            start = deps.properties().importExisting() ? 0 : newestUid(folder);
+            start = deps.properties().importExisting() || position.importExisting() ? 0 : newestUid(folder);
             log.info("Mailbox {} is watched from UID {} on (UIDVALIDITY {})", mailbox.mailboxId(), start + 1,
                     uidValidity);
         } else {

@@ -74,7 +74,7 @@ class ExternalAccountsTest {
 
     private static MailboxDraft nhnEdit(String host, int port, boolean ssl, String password) {
         return new ExternalAccountRequests.ExternalAccountBody(1, "Support", true, host, port, ssl, MAIL, password,
-                false).draft();
+                false, null).draft();
     }
 
     private static void assertValidationError(Mono<?> call, String message) {

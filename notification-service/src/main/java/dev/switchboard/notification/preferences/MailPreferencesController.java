@@ -10,7 +10,6 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.switchboard.notification.preferences.MailPreferencesBodies.MailPreferencesBody;
 import dev.switchboard.platform.edge.EdgeTrustFilter;
-import dev.switchboard.platform.web.NhnApiException;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
@@ -31,20 +30,12 @@ class MailPreferencesController {
 
     @GetMapping
     Mono<MailPreferencesBody> get(@RequestParam(name = "domain") String domain, ServerWebExchange exchange) {
-        return Mono.defer(() -> preferences.get(tenant(exchange), domain));
+        return Mono.defer(() -> preferences.get(EdgeTrustFilter.authenticatedTenant(exchange), domain));
     }
 
     @PutMapping
     Mono<MailPreferencesBody> put(@RequestParam(name = "domain") String domain,
                                   @Valid @RequestBody MailPreferencesBody body, ServerWebExchange exchange) {
-        return Mono.defer(() -> preferences.put(tenant(exchange), domain, body));
-    }
-
-    private static String tenant(ServerWebExchange exchange) {
-        String serviceId = exchange.getAttribute(EdgeTrustFilter.TENANT_ATTRIBUTE);
-        if (serviceId == null || serviceId.isEmpty()) {
-            throw NhnApiException.forbidden("Mail preferences belong to a tenant; authenticate with X-Key and X-Access-Token");
-        }
-        return serviceId;
+        return Mono.defer(() -> preferences.put(EdgeTrustFilter.authenticatedTenant(exchange), domain, body));
     }
 }

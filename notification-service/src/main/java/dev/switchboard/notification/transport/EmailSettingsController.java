@@ -16,7 +16,6 @@ import dev.switchboard.notification.transport.EmailSettingsBodies.Removed;
 import dev.switchboard.notification.transport.EmailSettingsBodies.TestReport;
 import dev.switchboard.notification.transport.EmailSettingsBodies.TestRequest;
 import dev.switchboard.platform.edge.EdgeTrustFilter;
-import dev.switchboard.platform.web.NhnApiException;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
@@ -37,40 +36,32 @@ class EmailSettingsController {
 
     @GetMapping
     Mono<EmailSettingsView> get(@RequestParam(name = "domain") String domain, ServerWebExchange exchange) {
-        return Mono.defer(() -> settings.get(tenant(exchange), domain));
+        return Mono.defer(() -> settings.get(EdgeTrustFilter.authenticatedTenant(exchange), domain));
     }
 
     /** Creates the settings after checking the host; existing settings are changed with PUT, not here. */
     @PostMapping
     Mono<EmailSettingsView> create(@RequestParam(name = "domain") String domain,
                                    @Valid @RequestBody EmailSettingsRequest body, ServerWebExchange exchange) {
-        return Mono.defer(() -> settings.create(tenant(exchange), domain, body));
+        return Mono.defer(() -> settings.create(EdgeTrustFilter.authenticatedTenant(exchange), domain, body));
     }
 
     /** Replaces the settings; {@code options.auth.pass} as the mask keeps the stored password (same server and user). */
     @PutMapping
     Mono<EmailSettingsView> update(@RequestParam(name = "domain") String domain,
                                    @Valid @RequestBody EmailSettingsRequest body, ServerWebExchange exchange) {
-        return Mono.defer(() -> settings.update(tenant(exchange), domain, body));
+        return Mono.defer(() -> settings.update(EdgeTrustFilter.authenticatedTenant(exchange), domain, body));
     }
 
     @DeleteMapping
     Mono<Removed> delete(@RequestParam(name = "domain") String domain, ServerWebExchange exchange) {
-        return Mono.defer(() -> settings.delete(tenant(exchange), domain));
+        return Mono.defer(() -> settings.delete(EdgeTrustFilter.authenticatedTenant(exchange), domain));
     }
 
     /** Sends a test mail and reports each SMTP step; 200 with {@code status} {@code error} when a step failed. */
     @PostMapping("/test")
     Mono<TestReport> test(@RequestParam(name = "domain") String domain, @Valid @RequestBody TestRequest body,
                           ServerWebExchange exchange) {
-        return Mono.defer(() -> settings.test(tenant(exchange), domain, body));
-    }
-
-    private static String tenant(ServerWebExchange exchange) {
-        String serviceId = exchange.getAttribute(EdgeTrustFilter.TENANT_ATTRIBUTE);
-        if (serviceId == null || serviceId.isEmpty()) {
-            throw NhnApiException.forbidden("Email settings belong to a tenant; authenticate with X-Key and X-Access-Token");
-        }
-        return serviceId;
+        return Mono.defer(() -> settings.test(EdgeTrustFilter.authenticatedTenant(exchange), domain, body));
     }
 }

@@ -32,6 +32,18 @@ public class EdgeTrustFilter implements WebFilter, Ordered, ApplicationContextAw
         this.audience = audience;
     }
 
+    /**
+     * The tenant the gateway authenticated for this request, for the dialects whose tenant comes from their
+     * credential rather than the path ({@code /api/...}); a request without one is refused.
+     */
+    public static String authenticatedTenant(ServerWebExchange exchange) {
+        String serviceId = exchange.getAttribute(TENANT_ATTRIBUTE);
+        if (serviceId == null || serviceId.isEmpty()) {
+            throw NhnApiException.forbidden("This API belongs to a tenant; authenticate with its credentials");
+        }
+        return serviceId;
+    }
+
     @Override
     public void setApplicationContext(ApplicationContext context) {
         this.context = context;
