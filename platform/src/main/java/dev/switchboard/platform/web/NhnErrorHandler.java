@@ -110,6 +110,21 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         static Failure of(HttpStatus status, String message) {
             return new Failure(status, status.value(), message, null);
         }
+
+        /**
+         * The HTTP status a REST dialect (SuperOffice, Webitel) answers with: NHN says "no related data" and
+         * "related data exists" with 200 and a result code, a REST client needs 404 and 409.
+         */
+        HttpStatus restStatus() {
+            if (resultCode == NhnApiException.NO_RELATED_DATA) {
+                return HttpStatus.NOT_FOUND;
+            }
+            if (resultCode == NhnApiException.RELATED_DATA_EXISTS) {
+                return HttpStatus.CONFLICT;
+            }
+            HttpStatus resolved = HttpStatus.resolve(status.value());
+            return resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved;
+        }
     }
 
     Failure map(ServerWebExchange exchange, Throwable error) {

@@ -61,7 +61,7 @@ public class SuperOfficeErrorHandler implements WebExceptionHandler, Ordered {
                     first == null ? null : property(first.getField()));
         } else {
             NhnErrorHandler.Failure failure = classifier.map(exchange, error);
-            status = status(failure);
+            status = failure.restStatus();
             body = new SoError(failure.message(), type(status), null);
         }
         var response = exchange.getResponse();
@@ -73,18 +73,6 @@ public class SuperOfficeErrorHandler implements WebExceptionHandler, Ordered {
         }
         DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(body));
         return response.writeWith(Mono.just(buffer));
-    }
-
-    /** NHN answers "no related data" and "related data exists" with 200; a REST dialect needs a 4xx. */
-    private static HttpStatus status(NhnErrorHandler.Failure failure) {
-        if (failure.resultCode() == NhnApiException.NO_RELATED_DATA) {
-            return HttpStatus.NOT_FOUND;
-        }
-        if (failure.resultCode() == NhnApiException.RELATED_DATA_EXISTS) {
-            return HttpStatus.CONFLICT;
-        }
-        HttpStatus resolved = HttpStatus.resolve(failure.status().value());
-        return resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved;
     }
 
     private static String type(HttpStatus status) {

@@ -52,7 +52,7 @@ public class WebitelErrorHandler implements WebExceptionHandler, Ordered {
             return Mono.error(error);
         }
         NhnErrorHandler.Failure failure = classifier.map(exchange, error);
-        HttpStatus status = status(failure);
+        HttpStatus status = failure.restStatus();
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
@@ -65,18 +65,4 @@ public class WebitelErrorHandler implements WebExceptionHandler, Ordered {
         return response.writeWith(Mono.just(buffer));
     }
 
-    /**
-     * NHN answers "no related data" and "related data exists" with 200 and a result code; a REST dialect needs
-     * a 4xx (as {@link SuperOfficeErrorHandler} decides it).
-     */
-    private static HttpStatus status(NhnErrorHandler.Failure failure) {
-        if (failure.resultCode() == NhnApiException.NO_RELATED_DATA) {
-            return HttpStatus.NOT_FOUND;
-        }
-        if (failure.resultCode() == NhnApiException.RELATED_DATA_EXISTS) {
-            return HttpStatus.CONFLICT;
-        }
-        HttpStatus resolved = HttpStatus.resolve(failure.status().value());
-        return resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved;
-    }
 }
