@@ -46,7 +46,7 @@ class SolveToMailLatencyIT {
         for (String ticketId : tickets) {
             var solved = nhn.send("POST", tenant.path("ticket/solve.json?id=" + ticketId), "{\"comment\":\"Done.\"}");
             assertThat(solved.statusCode()).isEqualTo(200);
-            Thread.sleep(50);
+            Thread.sleep(50); // the pace of the answers (20/s), not a wait for an outcome
         }
         var serde = new EventSerde();
         List<Long> latencies = await().atMost(Duration.ofMinutes(2)).until(() -> TopicTraffic.all(stack,

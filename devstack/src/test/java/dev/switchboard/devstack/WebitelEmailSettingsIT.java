@@ -186,8 +186,6 @@ class WebitelEmailSettingsIT {
             });
 
             assertThat(webitel(stack, "PUT", path, "{\"acknowledgement\": {\"enabled\": false}}").statusCode()).isEqualTo(200);
-            // another instance's cache may hold the old choice for up to 10 s
-            Thread.sleep(11_000);
             String silent = createTicket("ko", "메일 없음 " + UUID.randomUUID());
             String marker = createTicket("en", "marker");
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
@@ -213,8 +211,6 @@ class WebitelEmailSettingsIT {
                 "127.0.0.1", stack.infrastructure().imapPort(), false, mailbox, ExternalAccountVerifyIT.PASSWORD));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
         int id = json(registered).path("result").path("content").path("id").asInt();
-        // another instance's cache may hold the old administrators for up to 10 s
-        Thread.sleep(11_000);
 
         var disabled = nhn.send("PUT", tenant.tenant().path("mail/external/" + id + "/disable.json"), null);
         assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);

@@ -16,7 +16,7 @@ import jakarta.validation.constraints.NotBlank;
  *
  * <p>The time bounds nest, so nothing gives up on a mail that is still being sent: each SMTP step is bounded
  * by the socket timeouts, one whole SMTP conversation by {@code relay.sendTimeout}, one attempt by the file
- * fetch plus that ({@link #listenerWait()}, which shutdown waits for), and a claimed delivery's lease is longer.
+ * fetch plus that ({@link #attemptTime()}, which shutdown waits for), and a claimed delivery's lease is longer.
  *
  * @param relay           the platform's SMTP relay, used for tenants without their own transport
  * @param defaultFromName sender name when a tenant has not set one
@@ -57,7 +57,7 @@ public record NotificationProperties(@DefaultValue Relay relay,
      * The longest one attempt may take: fetching the answer's files, then the send, then the bookkeeping. Shutdown
      * waits this long for the sends under way, so their outcome is recorded.
      */
-    public Duration listenerWait() {
+    public Duration attemptTime() {
         return attemptTime(attachments, relay);
     }
 

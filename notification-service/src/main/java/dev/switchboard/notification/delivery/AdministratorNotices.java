@@ -34,9 +34,11 @@ class AdministratorNotices {
     private final SenderSettingsService senderSettings;
     private final MailRenderer renderer;
     private final NotificationProperties properties;
+    private final EventSerde serde;
 
     AdministratorNotices(MailPreferencesService preferences, SenderSettingsService senderSettings, MailRenderer renderer,
-                         NotificationProperties properties) {
+                         NotificationProperties properties, EventSerde serde) {
+        this.serde = serde;
         this.preferences = preferences;
         this.senderSettings = senderSettings;
         this.renderer = renderer;
@@ -52,6 +54,12 @@ class AdministratorNotices {
                         metadata.getServiceId(), null, PURPOSE, disabled.getSchema().getFullName(), payload,
                         metadata.getOccurredAt(), metadata.getCorrelationId() != null ? metadata.getCorrelationId()
                                 : metadata.getEventId()));
+    }
+
+    /** The notice a delivery owes, built from the {@link ExternalAccountDisabled} it keeps. */
+    Mono<OutboundMail> render(Delivery delivery) {
+        return Mono.defer(() -> render(delivery, (ExternalAccountDisabled) serde.decode(delivery.eventType(),
+                delivery.event())));
     }
 
     /** The notice for the administrator its delivery id names, if still an administrator. */
@@ -89,10 +97,5 @@ class AdministratorNotices {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Decodes what the delivery keeps; only called for {@link ExternalAccountDisabled}. */
-    static ExternalAccountDisabled event(EventSerde serde, Delivery delivery) {
-        return (ExternalAccountDisabled) serde.decode(delivery.eventType(), delivery.event());
     }
 }

@@ -39,7 +39,6 @@ import dev.switchboard.events.notification.EmailFailed;
 import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventMetadataFactory;
-import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.events.UndecodableEventException;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
@@ -91,7 +90,6 @@ class DeliveryService {
     private final MailTransports transports;
     private final TicketMail tickets;
     private final AdministratorNotices notices;
-    private final EventSerde serde = new EventSerde();
     private final EventMetadataFactory metadata;
     private final Outbox outbox;
     private final OutboxRelay outboxRelay;
@@ -216,7 +214,7 @@ class DeliveryService {
     /** The mail a delivery owes, built from the event it keeps; empty when there is nobody to mail. */
     private Mono<OutboundMail> render(Delivery claimed) {
         if (ExternalAccountDisabled.getClassSchema().getFullName().equals(claimed.eventType())) {
-            return Mono.defer(() -> notices.render(claimed, AdministratorNotices.event(serde, claimed)));
+            return notices.render(claimed);
         }
         return tickets.render(claimed);
     }

@@ -54,7 +54,7 @@ class MailDispatcher implements SmartLifecycle {
     MailDispatcher(DeliveryService deliveries, ReactiveMongoTemplate mongo, NotificationProperties properties) {
         this.deliveries = deliveries;
         this.sending = properties.sending();
-        this.stopWait = properties.listenerWait();
+        this.stopWait = properties.attemptTime();
         Mono<?> indexes = mongo.indexOps(Delivery.class).createIndex(new Index().on("status", Sort.Direction.ASC)
                 .on("nextAttemptAt", Sort.Direction.ASC).named("due"));
         this.poll = new PeriodicTask("mail-dispatch", sending.pollInterval(), Duration.ofSeconds(30), indexes,

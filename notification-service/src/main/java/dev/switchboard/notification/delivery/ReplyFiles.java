@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * for the event's tenant, so attachment-service serves only that tenant's files. Files fit the mail up to
  * {@code maxMailSize} in the order they were attached; the rest are named in the text (the customer sees
  * them with the ticket). A file deleted since is left out; any other failure, or all files of a mail taking
- * longer than {@code fetchTimeout}, fails the delivery, which the listener retries.
+ * longer than {@code fetchTimeout}, fails the attempt, which is retried after its back-off.
  */
 @Component
 class ReplyFiles {
@@ -84,7 +84,7 @@ class ReplyFiles {
                             .map(attached -> new Fetched(attached, tooLarge));
                 })
                 // the per-request timeout does not bound a body that trickles in, nor many files together;
-                // the listener's wait counts on this bound
+                // an attempt's time, and so its lease, counts on this bound
                 .timeout(fetchTimeout);
     }
 

@@ -24,9 +24,9 @@ class NotificationPropertiesTest {
 
         var relay = properties.relay();
         assertThat(relay.sendTimeout()).isGreaterThan(relay.connectTimeout().plus(relay.readTimeout()));
-        assertThat(properties.listenerWait())
+        assertThat(properties.attemptTime())
                 .isGreaterThan(properties.attachments().fetchTimeout().plus(relay.sendTimeout()));
-        assertThat(properties.sending().lease()).isGreaterThanOrEqualTo(properties.listenerWait());
+        assertThat(properties.sending().lease()).isGreaterThanOrEqualTo(properties.attemptTime());
         assertThat(properties.sending().perTenantConcurrency()).isLessThan(properties.sending().concurrency());
         // transient failures are retried for at least six hours
         assertThat(properties.sending().retry().giveUpAfter()).isGreaterThanOrEqualTo(Duration.ofHours(6));
@@ -47,7 +47,7 @@ class NotificationPropertiesTest {
 
         var phase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
 
-        assertThat(phase).isGreaterThanOrEqualTo(bind(environment).listenerWait());
+        assertThat(phase).isGreaterThanOrEqualTo(bind(environment).attemptTime());
     }
 
     private static NotificationProperties bind() {

@@ -27,7 +27,7 @@ class AdministratorNoticesTest {
     private final MailPreferencesService preferences = mock(MailPreferencesService.class);
     private final SenderSettingsService senders = mock(SenderSettingsService.class);
     private final AdministratorNotices notices = new AdministratorNotices(preferences, senders, new MailRenderer(),
-            DeliveryServiceTest.properties(Duration.ofSeconds(10)));
+            DeliveryServiceTest.properties(Duration.ofSeconds(10)), new EventSerde());
     private final ExternalAccountDisabled disabled = ExternalAccountDisabled.newBuilder()
             .setMetadata(EventMetadata.newBuilder().setEventId("e-1").setOccurredAt(Instant.now()).setServiceId("demo")
                     .setProducer("account-service").build())
