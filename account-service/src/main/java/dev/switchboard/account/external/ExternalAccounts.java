@@ -303,7 +303,8 @@ public class ExternalAccounts implements InitializingBean {
      */
     public Mono<WatchedMailbox.Credentials> credentials(String mailboxId) {
         return mongo.findOne(notDeleted(mailboxId), ExternalAccount.class)
-                .map(account -> new WatchedMailbox.Credentials(WatchedMailbox.of(account), storedPassword(account)));
+                .map(account -> new WatchedMailbox.Credentials(WatchedMailbox.of(account), storedPassword(account),
+                        account.active()));
     }
 
     /** A fetch succeeded: Ok 4, no errors, and when. A mailbox disabled or deleted meanwhile stays as it is. */

@@ -18,11 +18,15 @@ public record WatchedMailbox(String mailboxId, String serviceId, int accountId, 
                 account.updatedAt());
     }
 
-    /** A mailbox's login: its server and the opened password, which never leaves this service. */
-    public record Credentials(WatchedMailbox mailbox, String password) {
+    /**
+     * A mailbox's login: its server and the opened password, which never leaves this service.
+     *
+     * @param active whether the mailbox is still to be fetched (not disabled meanwhile)
+     */
+    public record Credentials(WatchedMailbox mailbox, String password, boolean active) {
         @Override
         public String toString() {
-            return "Credentials[" + mailbox + ", password=********]";
+            return "Credentials[" + mailbox + ", password=********, active=" + active + "]";
         }
     }
 }

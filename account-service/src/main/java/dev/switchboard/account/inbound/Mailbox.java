@@ -28,11 +28,15 @@ record Mailbox(String mailboxId, String serviceId, Integer accountId, String add
         return serviceId + ":" + REPRESENTATIVE;
     }
 
-    /** A mailbox with the password to log in with; the password never appears in logs. */
-    record Login(Mailbox mailbox, String password) {
+    /**
+     * A mailbox with the password to log in with; the password never appears in logs.
+     *
+     * @param watched whether the mailbox is still to be fetched: false once it was disabled
+     */
+    record Login(Mailbox mailbox, String password, boolean watched) {
         @Override
         public String toString() {
-            return "Login[" + mailbox + ", password=********]";
+            return "Login[" + mailbox + ", password=********, watched=" + watched + "]";
         }
     }
 }

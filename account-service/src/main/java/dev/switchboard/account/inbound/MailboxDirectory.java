@@ -48,10 +48,11 @@ class MailboxDirectory {
         String serviceId = mailboxId.substring(0, colon);
         if (Mailbox.REPRESENTATIVE.equals(mailboxId.substring(colon + 1))) {
             return representatives(Criteria.where("_id").is(serviceId)).next()
-                    .map(mailbox -> new Mailbox.Login(mailbox, representativePassword(mailbox.address())));
+                    .map(mailbox -> new Mailbox.Login(mailbox, representativePassword(mailbox.address()), true));
         }
         return externalAccounts.credentials(mailboxId)
-                .map(credentials -> new Mailbox.Login(external(credentials.mailbox()), credentials.password()));
+                .map(credentials -> new Mailbox.Login(external(credentials.mailbox()), credentials.password(),
+                        credentials.active()));
     }
 
     private Flux<Mailbox> representatives() {

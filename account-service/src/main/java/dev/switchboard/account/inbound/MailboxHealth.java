@@ -46,8 +46,8 @@ final class MailboxHealth {
      * @return failures since the last success, and whether the mailbox is now disabled
      */
     ExternalAccounts.FailureCount failed(Mailbox mailbox, long epoch, MailFailure failure) {
-        metrics.failed(failure);
         if (mailbox.representative()) {
+            metrics.failed(failure);
             Integer count = states.fetchFailed(mailbox.mailboxId(), epoch, failure.reason()).block(STORE_TIMEOUT);
             int consecutive = count == null ? 1 : count;
             log.warn("Fetching representative mailbox {} failed ({} in a row): {}", mailbox.mailboxId(), consecutive,
@@ -56,9 +56,10 @@ final class MailboxHealth {
         }
         var count = accounts.fetchFailed(mailbox.mailboxId(), failure, disableAfter).block(STORE_TIMEOUT);
         if (count == null) {
-            // disabled or deleted meanwhile: nothing more to fetch
+            // disabled or deleted meanwhile: nothing more to fetch, and not a failure of a watched mailbox
             return new ExternalAccounts.FailureCount(disableAfter, true);
         }
+        metrics.failed(failure);
         if (!count.disabled()) {
             log.warn("Fetching mailbox {} failed ({} in a row): {}", mailbox.mailboxId(), count.consecutive(),
                     failure.reason());

@@ -171,7 +171,8 @@ final class MailboxWorker {
     private MailboxStates.Position session(MailboxStates.Position start)
             throws ImapSessions.LoginFailedException, MessagingException, InterruptedException {
         Mailbox.Login login = deps.directory().login(mailbox.mailboxId()).block(STORE_TIMEOUT);
-        if (login == null) {
+        if (login == null || !login.watched()) {
+            // deleted, or disabled since this worker was started (perhaps from a directory read just before)
             throw new MailboxGone();
         }
         Mailbox current = login.mailbox();

@@ -67,6 +67,11 @@ public final class ExternalAccountsFixture {
         accounts.setActive(serviceId, accountId, true, null).block(Duration.ofSeconds(10));
     }
 
+    /** Disables a mailbox as the API does. */
+    public void disable(String serviceId, int accountId) {
+        accounts.setActive(serviceId, accountId, false, null).block(Duration.ofSeconds(10));
+    }
+
     /** The mailbox as the NHN API shows it. */
     public ExternalAccountView view(String mailboxId) {
         return ExternalAccountView.of(stored(mailboxId));

@@ -6,13 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.account.external.AccountStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.core.publisher.Mono;
 
 /** Health as the fetcher keeps it, against GreenMail and a port nothing listens on. */
 class MailboxFetcherHealthTest {
@@ -52,6 +55,39 @@ class MailboxFetcherHealthTest {
         await().atMost(WAIT).until(() -> bed.fetchers().getFirst().owned().isEmpty());
         await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
         assertThat(bed.accounts.disabledReasons(mailboxId)).hasSize(1);
+        assertThat(bed.sink.offered).isEmpty();
+    }
+
+    @Test
+    void aMailboxDisabledAfterTheDirectoryWasReadIsNotLoggedIntoNorCountedAsFailing() {
+        String mailboxId = bed.mailbox("stale@example.com", "wrong-password", false);
+        var properties = MailboxTestBed.properties(Map.of("disable-after-failures", "3"));
+        var real = new MailboxDirectory(bed.accounts.accounts(), bed.mongo, properties);
+        // the directory as a claim round read it just before the mailbox was disabled
+        List<Mailbox> readBeforeTheDisable = real.active().block(WAIT);
+        var logins = new AtomicInteger();
+        var stale = new MailboxDirectory(bed.accounts.accounts(), bed.mongo, properties) {
+            @Override
+            Mono<List<Mailbox>> active() {
+                return Mono.just(readBeforeTheDisable);
+            }
+
+            @Override
+            Mono<Mailbox.Login> login(String id) {
+                return real.login(id).doOnNext(login -> logins.incrementAndGet());
+            }
+        };
+        bed.accounts.disable(MailboxTestBed.TENANT, 1);
+        var registry = new SimpleMeterRegistry();
+        var fetcher = bed.fetcher(properties, stale, bed.sink, registry);
+        fetcher.start();
+
+        await().atMost(WAIT).until(() -> logins.get() >= 2);
+        assertThat(registry.find("switchboard.inbound.fetch.failures").counters()).allSatisfy(
+                counter -> assertThat(counter.count()).isZero());
+        var view = bed.accounts.view(mailboxId);
+        assertThat(view.active()).isFalse();
+        assertThat(view.errorCount()).isZero();
         assertThat(bed.sink.offered).isEmpty();
     }
 

@@ -81,8 +81,12 @@ final class MailboxTestBed implements AutoCloseable {
     }
 
     MailboxFetcher fetcher(InboundProperties properties, MessageSink sink, SimpleMeterRegistry registry) {
-        var fetcher = new MailboxFetcher(new MailboxDirectory(accounts.accounts(), mongo, properties),
-                accounts.sessions(), accounts.accounts(), mongo, properties, sink, registry, Clock.systemUTC());
+        return fetcher(properties, new MailboxDirectory(accounts.accounts(), mongo, properties), sink, registry);
+    }
+
+    MailboxFetcher fetcher(InboundProperties properties, MailboxDirectory directory, MessageSink sink,
+                           SimpleMeterRegistry registry) {
+        var fetcher = new MailboxFetcher(directory, accounts.sessions(), accounts.accounts(), mongo, properties, sink, registry, Clock.systemUTC());
         fetchers.add(fetcher);
         return fetcher;
     }
