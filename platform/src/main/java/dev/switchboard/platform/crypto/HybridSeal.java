@@ -2,6 +2,11 @@ package dev.switchboard.platform.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Security;
+
+import org.conscrypt.Conscrypt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.google.crypto.tink.HybridDecrypt;
 import com.google.crypto.tink.HybridEncrypt;
@@ -16,10 +21,42 @@ import com.google.crypto.tink.hybrid.HybridConfig;
  * public keyset and can seal; only the recipient, holding the private keyset, can open. account-service
  * seals service keys for the gateway this way, ticket-service customers' contact data for
  * notification-service.
+ *
+ * <p>Each seal makes a fresh ephemeral X25519 key and agrees on a secret with it (two scalar multiplications),
+ * each opening one. Tink does these with BoringSSL (Conscrypt) when a provider named "Conscrypt" is installed,
+ * else in its own Java code, several times slower; both give the same bytes, so either side opens what the
+ * other sealed.
  */
 public final class HybridSeal {
 
+    private static final Logger log = LoggerFactory.getLogger(HybridSeal.class);
+
+    private static final boolean NATIVE_X25519 = installConscrypt();
+
     private HybridSeal() {
+    }
+
+    /** Whether Sealers and Openers made from now on use BoringSSL's X25519 rather than Tink's Java one. */
+    static boolean nativeX25519() {
+        return NATIVE_X25519;
+    }
+
+    /**
+     * Tink looks Conscrypt up among the installed providers only, so it is installed, once, last: it then
+     * serves only what a caller asks of it by name or what no JDK provider offers, never TLS or a cipher the
+     * JDK has. Without its native library (an unsupported platform, a {@code java.io.tmpdir} it cannot load
+     * from) sealing still works, only slower.
+     */
+    private static boolean installConscrypt() {
+        if (Security.getProvider("Conscrypt") == null) {
+            try {
+                Security.addProvider(Conscrypt.newProvider());
+            } catch (LinkageError e) {
+                log.warn("Conscrypt's native library does not load here, HPKE seals use Tink's slower Java X25519", e);
+                return false;
+            }
+        }
+        return Security.getProvider("Conscrypt").getService("KeyAgreement", "XDH") != null;
     }
 
     /**
@@ -43,6 +80,7 @@ public final class HybridSeal {
         private final HybridEncrypt encrypt;
 
         public Sealer(String publicKeysetJson) {
+            nativeX25519(); // Conscrypt is installed before Tink picks its X25519
             try {
                 HybridConfig.register();
                 KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson);
@@ -66,6 +104,7 @@ public final class HybridSeal {
         private final HybridDecrypt decrypt;
 
         public Opener(String privateKeysetJson) {
+            nativeX25519(); // Conscrypt is installed before Tink picks its X25519
             try {
                 HybridConfig.register();
                 KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(privateKeysetJson, InsecureSecretKeyAccess.get());
