@@ -1,14 +1,16 @@
 package dev.switchboard.notification.delivery;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,32 +25,40 @@ import dev.switchboard.platform.outbox.PeriodicTask;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Sends what the mail queue holds: claims due deliveries as long as senders are free and hands each to
- * {@link DeliveryService#attempt}. Woken when a mail is enqueued and when a send ends, and every
- * {@code sending.pollInterval} for retries that came due and leases that ran out.
+ * Sends what the mail queue holds. A new delivery comes leased from {@link DeliveryService#enqueue} and is
+ * {@link #offer offered} here at once; every {@code sending.pollInterval} (and while that finds more) due retries
+ * and deliveries whose sender died are claimed from the log. Claimed deliveries wait here, per tenant, for a
+ * sender and their tenant's rate, and each is handed to {@link DeliveryService#attempt}.
  *
  * <p>Tenants cannot hold each other up: one tenant has at most {@code sending.perTenantConcurrency} of the
  * {@code sending.concurrency} senders, so a slow server of one tenant leaves the rest to the others; and each
- * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance): a delivery over the rate is given
- * back and due again when the bucket has refilled, without counting as an attempt.
+ * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance). A delivery that waited here longer
+ * than {@link NotificationProperties#CLAIM_HOLD} is given back to the log without counting an attempt, due again,
+ * so its lease always outlasts the wait and a whole attempt.
  */
 @Component
 class MailDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MailDispatcher.class);
 
+    private static final Duration HOLD = NotificationProperties.CLAIM_HOLD;
+
     private final DeliveryService deliveries;
     private final NotificationProperties.Sending sending;
     private final Duration stopWait;
     private final PeriodicTask poll;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
-    private final Map<String, Bucket> rates = new ConcurrentHashMap<>();
-    private final Map<String, Instant> throttledUntil = new ConcurrentHashMap<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+
+    // guarded by this
+    private final Map<String, Tenant> tenants = new LinkedHashMap<>();
+    private int inFlight;
+    private boolean claiming;
+    /** Whether the log may hold more due mail than the last claim found: a claim round stopped for want of senders. */
+    private boolean moreDue = true;
+    private boolean claimAgain;
+    private boolean pumpScheduled;
     private volatile boolean running;
 
     MailDispatcher(DeliveryService deliveries, ReactiveMongoTemplate mongo, NotificationProperties properties) {
@@ -61,82 +71,166 @@ class MailDispatcher implements SmartLifecycle {
                 () -> Mono.fromRunnable(this::wake));
     }
 
-    /** Looks for due mail now, unless a look is under way; then that one looks once more when it ends. */
-    void wake() {
+    /** Takes a delivery this instance holds the lease of (a new one from {@link DeliveryService#enqueue}) to send. */
+    void offer(Delivery claimed) {
         if (!running) {
+            giveBack(List.of(claimed), "offered while stopping");
             return;
         }
-        again.set(true);
-        if (draining.compareAndSet(false, true)) {
-            again.set(false);
-            claimNext();
+        synchronized (this) {
+            tenant(claimed.serviceId()).waiting.add(new Held(claimed, System.nanoTime()));
         }
+        pump();
     }
 
-    private void claimNext() {
-        if (!running || inFlight.get() >= sending.concurrency()) {
-            endDrain();
-            return;
+    /** Looks for due mail in the log now (retries, run-out leases), besides sending what waits here. */
+    void wake() {
+        synchronized (this) {
+            moreDue = true;
         }
-        deliveries.claimNext(busyTenants())
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .subscribe(found -> {
-                    if (found.isEmpty()) {
-                        endDrain();
-                    } else {
-                        dispatch(found.get());
-                        claimNext();
+        pump();
+        claim();
+    }
+
+    /** Starts what may start: per tenant in turn, one at a time, while senders, tenant shares and rates allow. */
+    private void pump() {
+        List<Delivery> start = new ArrayList<>();
+        List<Delivery> expired = new ArrayList<>();
+        long refillNanos = Long.MAX_VALUE;
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (var tenant : tenants.values()) {
+                while (!tenant.waiting.isEmpty() && now - tenant.waiting.peek().since() > HOLD.toNanos()) {
+                    expired.add(tenant.waiting.poll().delivery());
+                }
+            }
+            boolean started = running;
+            while (started && inFlight < sending.concurrency()) {
+                started = false;
+                for (var tenant : tenants.values()) {
+                    if (inFlight >= sending.concurrency()) {
+                        break;
                     }
-                }, error -> {
-                    // the next poll tries again; no tight loop while the database is away
-                    log.warn("Could not claim due mail: {}", error.toString());
-                    draining.set(false);
-                });
+                    if (tenant.waiting.isEmpty() || tenant.sending >= sending.perTenantConcurrency()) {
+                        continue;
+                    }
+                    var probe = tenant.rate.tryConsumeAndReturnRemaining(1);
+                    if (!probe.isConsumed()) {
+                        refillNanos = Math.min(refillNanos, probe.getNanosToWaitForRefill());
+                        continue;
+                    }
+                    start.add(tenant.waiting.poll().delivery());
+                    tenant.sending++;
+                    inFlight++;
+                    started = true;
+                }
+            }
+            if (refillNanos != Long.MAX_VALUE && !pumpScheduled && running) {
+                pumpScheduled = true;
+            } else {
+                refillNanos = Long.MAX_VALUE;
+            }
+        }
+        if (refillNanos != Long.MAX_VALUE) {
+            Schedulers.parallel().schedule(() -> {
+                synchronized (this) {
+                    pumpScheduled = false;
+                }
+                pump();
+            }, Math.max(refillNanos, 1_000_000), TimeUnit.NANOSECONDS);
+        }
+        start.forEach(this::send);
+        giveBack(expired, "waited " + HOLD + " for a sender");
     }
 
-    private void endDrain() {
-        draining.set(false);
-        if (again.get()) {
-            wake();
-        }
-    }
-
-    private void dispatch(Delivery claimed) {
-        String tenant = claimed.serviceId();
-        var probe = rates.computeIfAbsent(tenant, id -> newBucket()).tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            Duration wait = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));
-            throttledUntil.put(tenant, Instant.now().plus(wait));
-            deliveries.defer(claimed, wait).subscribe(null,
-                    error -> log.warn("Could not defer delivery {}: {}", claimed.deliveryId(), error.toString()));
-            return;
-        }
-        inFlight.incrementAndGet();
-        perTenant.computeIfAbsent(tenant, id -> new AtomicInteger()).incrementAndGet();
+    private void send(Delivery claimed) {
         deliveries.attempt(claimed)
                 .timeout(sending.lease())
                 .doFinally(signal -> {
-                    perTenant.get(tenant).decrementAndGet();
-                    inFlight.decrementAndGet();
-                    wake();
+                    boolean claimMore;
+                    synchronized (this) {
+                        tenants.get(claimed.serviceId()).sending--;
+                        inFlight--;
+                        claimMore = moreDue;
+                    }
+                    pump();
+                    if (claimMore) {
+                        claim();
+                    }
                 })
                 .subscribe(null, error -> log.warn("Delivery {} attempt {} not recorded; retried once its lease "
                         + "runs out: {}", claimed.deliveryId(), claimed.attempts(), error.toString()));
     }
 
-    /** Tenants that get no sender now: all of their share in use, or over their send rate. */
+    /**
+     * Claims due deliveries from the log, one after the other, while there are senders for them; a call during a
+     * round makes that round look once more when it ends.
+     */
+    private void claim() {
+        Set<String> busy;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            if (claiming) {
+                claimAgain = true;
+                return;
+            }
+            if (inFlight >= sending.concurrency()) {
+                moreDue = true;
+                return;
+            }
+            claiming = true;
+            claimAgain = false;
+            busy = busyTenants();
+        }
+        deliveries.claimNext(busy)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .subscribe(found -> {
+                    boolean again;
+                    synchronized (this) {
+                        claiming = false;
+                        moreDue = found.isPresent();
+                        again = found.isPresent() || claimAgain;
+                    }
+                    found.ifPresent(this::offer);
+                    if (again) {
+                        claim();
+                    }
+                }, error -> {
+                    // the next poll tries again; no tight loop while the database is away
+                    log.warn("Could not claim due mail: {}", error.toString());
+                    synchronized (this) {
+                        claiming = false;
+                    }
+                });
+    }
+
+    /** Tenants whose mail is not claimed now: their share of the senders taken, or over their send rate. */
     private Set<String> busyTenants() {
         Set<String> busy = new HashSet<>();
-        perTenant.forEach((tenant, count) -> {
-            if (count.get() >= sending.perTenantConcurrency()) {
-                busy.add(tenant);
+        tenants.forEach((id, tenant) -> {
+            if (tenant.sending + tenant.waiting.size() >= sending.perTenantConcurrency()
+                    || tenant.rate.getAvailableTokens() < 1) {
+                busy.add(id);
             }
         });
-        var now = Instant.now();
-        throttledUntil.entrySet().removeIf(entry -> !entry.getValue().isAfter(now));
-        busy.addAll(throttledUntil.keySet());
         return busy;
+    }
+
+    private void giveBack(List<Delivery> claimed, String why) {
+        if (claimed.isEmpty()) {
+            return;
+        }
+        log.info("{} claimed mail(s) given back, due again: {}", claimed.size(), why);
+        deliveries.giveBack(claimed).subscribe(null,
+                error -> log.warn("Could not give back {} claimed mail(s); their leases run out: {}", claimed.size(),
+                        error.toString()));
+    }
+
+    private Tenant tenant(String serviceId) {
+        return tenants.computeIfAbsent(serviceId, id -> new Tenant(newBucket()));
     }
 
     private Bucket newBucket() {
@@ -147,8 +241,8 @@ class MailDispatcher implements SmartLifecycle {
                 .build();
     }
 
-    int inFlight() {
-        return inFlight.get();
+    synchronized int inFlight() {
+        return inFlight;
     }
 
     @Override
@@ -157,13 +251,31 @@ class MailDispatcher implements SmartLifecycle {
         poll.start();
     }
 
-    /** Claims nothing more and waits for the sends under way, so their outcome is recorded. */
+    /**
+     * Claims and starts nothing more, gives back what waits here (so another instance sends it at once instead of
+     * after its lease), and waits for the sends under way, so their outcome is recorded.
+     */
     @Override
     public void stop() {
         running = false;
         poll.stop();
+        List<Delivery> waiting = new ArrayList<>();
+        synchronized (this) {
+            tenants.values().forEach(tenant -> {
+                tenant.waiting.forEach(h -> waiting.add(h.delivery()));
+                tenant.waiting.clear();
+            });
+        }
+        if (!waiting.isEmpty()) {
+            try {
+                deliveries.giveBack(waiting).block(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("Could not give back {} claimed mail(s) at shutdown; their leases run out: {}",
+                        waiting.size(), e.toString());
+            }
+        }
         long deadline = System.nanoTime() + stopWait.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -171,14 +283,28 @@ class MailDispatcher implements SmartLifecycle {
                 return;
             }
         }
-        if (inFlight.get() > 0) {
+        if (inFlight() > 0) {
             log.warn("{} mail(s) still being sent at shutdown; their leases run out and another sender takes them",
-                    inFlight.get());
+                    inFlight());
         }
     }
 
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    private record Held(Delivery delivery, long since) {
+    }
+
+    /** One tenant's mail here: waiting for a sender, and being sent. */
+    private static final class Tenant {
+        private final Deque<Held> waiting = new ArrayDeque<>();
+        private final Bucket rate;
+        private int sending;
+
+        Tenant(Bucket rate) {
+            this.rate = rate;
+        }
     }
 }

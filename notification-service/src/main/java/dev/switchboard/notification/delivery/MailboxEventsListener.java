@@ -32,9 +32,9 @@ class MailboxEventsListener {
             topics = "#{T(dev.switchboard.schemas.Topic).MAILBOX_EVENTS.topicName()}")
     void onRecord(ConsumerRecord<String, byte[]> record) {
         if (serde.decode(record) instanceof ExternalAccountDisabled disabled) {
-            Long added = notices.owedBy(disabled, record.value()).concatMap(deliveries::enqueue).count().block(WAIT);
-            if (added != null && added > 0) {
-                dispatcher.wake();
+            var added = notices.owedBy(disabled, record.value()).concatMap(deliveries::enqueue).collectList().block(WAIT);
+            if (added != null) {
+                added.forEach(dispatcher::offer);
             }
         }
     }

@@ -12,8 +12,8 @@ import dev.switchboard.platform.events.EventSerde;
 
 /**
  * Adapter from the ticket topic to the mail queue: each event that owes a mail enqueues it (one write, keyed by
- * the delivery id, so a redelivered event owes nothing new) and wakes the dispatcher. Sending happens apart from
- * the topic, so a slow mail server holds up no partition.
+ * the delivery id, so a redelivered event owes nothing new) and hands the new delivery, leased to this instance,
+ * to the dispatcher. Sending happens apart from the topic, so a slow mail server holds up no partition.
  */
 @Component
 class TicketEventsListener {
@@ -42,9 +42,7 @@ class TicketEventsListener {
         if (!(event instanceof TicketCreated) && !(event instanceof TicketReplied)) {
             return;
         }
-        Boolean added = tickets.owedBy(event, record.value()).flatMap(deliveries::enqueue).block(WAIT);
-        if (added != null) {
-            dispatcher.wake();
-        }
+        tickets.owedBy(event, record.value()).flatMap(deliveries::enqueue).blockOptional(WAIT)
+                .ifPresent(dispatcher::offer);
     }
 }

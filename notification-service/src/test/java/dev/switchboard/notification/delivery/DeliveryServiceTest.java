@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.ByteBuffer;
@@ -17,13 +20,19 @@ import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+
+import org.apache.avro.specific.SpecificRecord;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -37,6 +46,7 @@ import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.notification.ScriptedSmtpServer;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.events.EventPublisher;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
@@ -61,6 +71,9 @@ class DeliveryServiceTest {
     private final List<MailSendPool> pools = new ArrayList<>();
     private final List<SmtpPool> smtpPools = new ArrayList<>();
     private final OutboxRelay outboxRelay = mock(OutboxRelay.class);
+    private final EventPublisher publisher = mock(EventPublisher.class);
+    /** What reached the broker, in order. */
+    private final List<SpecificRecord> broker = new CopyOnWriteArrayList<>();
     private final TicketMail tickets = mock(TicketMail.class);
     private final MailTransports transports = mock(MailTransports.class);
     private final EventSerde serde = new EventSerde();
@@ -74,6 +87,10 @@ class DeliveryServiceTest {
         greenMail.start();
         sendTo(greenMail.getSmtp().getPort(), Duration.ofSeconds(10));
         when(outboxRelay.relay(any(), any())).thenReturn(Mono.empty());
+        when(publisher.publish(any(), any())).thenAnswer(call -> {
+            broker.add(call.getArgument(1));
+            return Mono.empty();
+        });
         when(tickets.render(any())).thenReturn(Mono.just(mail()));
     }
 
@@ -90,11 +107,12 @@ class DeliveryServiceTest {
     void redeliveredEventOwesNothingNewAndOneMailGoesOutWithTheChosenMessageId() throws Exception {
         var service = service(Duration.ofSeconds(10));
 
-        assertThat(service.enqueue(owed()).block(WAIT)).isTrue();
-        assertThat(service.enqueue(owed()).block(WAIT)).isFalse();
-        sendDue(service);
+        var enqueued = service.enqueue(owed()).blockOptional(WAIT);
+        assertThat(enqueued).isPresent();
+        assertThat(service.enqueue(owed()).blockOptional(WAIT)).isEmpty();
+        service.attempt(enqueued.get()).block(WAIT);
         // the same event once more, after the mail went out
-        assertThat(service.enqueue(owed()).block(WAIT)).isFalse();
+        assertThat(service.enqueue(owed()).blockOptional(WAIT)).isEmpty();
         assertThat(service.claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
 
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
@@ -109,10 +127,9 @@ class DeliveryServiceTest {
     @Test
     void emailSentTellsAnalyticsTheTransportDomainAttemptsAndLatencyButNoAddress() {
         var service = service(Duration.ofSeconds(10));
-        service.enqueue(owed()).block(WAIT);
-        sendDue(service);
+        sendEnqueued(service);
 
-        var sent = (EmailSent) published();
+        var sent = (EmailSent) broker.getLast();
         assertThat(sent.getTransport()).isEqualTo("relay");
         assertThat(sent.getRecipientDomain()).isEqualTo("example.com");
         assertThat(sent.getRecipient()).isEqualTo("***@example.com");
@@ -125,7 +142,7 @@ class DeliveryServiceTest {
     void ofTwoRacingInstancesOneClaimsADueDelivery() {
         var first = service(Duration.ofSeconds(10));
         var second = service(Duration.ofSeconds(10));
-        first.enqueue(owed()).block(WAIT);
+        insertDue();
 
         var claims = Flux.merge(first.claimNext(Set.of()), second.claimNext(Set.of())).collectList().block(WAIT);
 
@@ -168,8 +185,7 @@ class DeliveryServiceTest {
     @Test
     void aSendRecordsItsCommitPoint() {
         var service = service(Duration.ofSeconds(10));
-        service.enqueue(owed()).block(WAIT);
-        sendDue(service);
+        sendEnqueued(service);
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
         assertThat(delivery().committingAttempt()).isEqualTo(1);
     }
@@ -178,10 +194,9 @@ class DeliveryServiceTest {
     void aTransientFailureIsRetriedAfterTheBackOffAndNamesNoCustomerAddress() throws Exception {
         var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         var service = service(Duration.ofSeconds(10), clock);
-        service.enqueue(owed()).block(WAIT);
         try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
             sendTo(deferring.port(), Duration.ofSeconds(10));
-            sendDue(service);
+            sendEnqueued(service);
         }
         var failed = delivery();
         assertThat(failed.status()).isEqualTo(Delivery.Status.SENDING);
@@ -213,10 +228,9 @@ class DeliveryServiceTest {
     @Test
     void aRejectedRecipientEndsAsEmailFailedWithTheServersReply() throws Exception {
         var service = service(Duration.ofSeconds(10));
-        service.enqueue(owed()).block(WAIT);
         try (var rejecting = new ScriptedSmtpServer(ScriptedSmtpServer.Script.REJECT_RECIPIENT)) {
             sendTo(rejecting.port(), Duration.ofSeconds(10));
-            sendDue(service);
+            sendEnqueued(service);
         }
 
         var failed = delivery();
@@ -234,14 +248,14 @@ class DeliveryServiceTest {
     void transientFailuresAreGivenUpOnlyAfterTheRetryPeriod() throws Exception {
         var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         var service = service(Duration.ofSeconds(10), clock);
-        service.enqueue(owed()).block(WAIT);
         try (var deferring = new ScriptedSmtpServer(ScriptedSmtpServer.Script.DEFER_RECIPIENT)) {
             sendTo(deferring.port(), Duration.ofSeconds(10));
-            int attempts = 0;
+            sendEnqueued(service);
+            int attempts = 1;
             while (delivery().status() == Delivery.Status.SENDING) {
+                clock.advance(Duration.between(clock.instant(), delivery().nextAttemptAt()).plusSeconds(1));
                 sendDue(service);
                 attempts++;
-                clock.advance(Duration.between(clock.instant(), delivery().nextAttemptAt()).plusSeconds(1));
                 assertThat(attempts).isLessThan(100);
             }
         }
@@ -256,23 +270,115 @@ class DeliveryServiceTest {
     }
 
     @Test
-    void aTenantOverItsRateIsDeferredWithoutCountingAnAttempt() {
+    void aDeliveryGivenBackIsDueAgainWithoutCountingAnAttempt() {
         var service = service(Duration.ofSeconds(10));
-        service.enqueue(owed()).block(WAIT);
-        var claimed = service.claimNext(Set.of()).block(WAIT);
+        var claimed = service.enqueue(owed()).block(WAIT);
 
-        service.defer(claimed, Duration.ofMillis(200)).block(WAIT);
+        service.giveBack(List.of(claimed)).block(WAIT);
 
-        var deferred = delivery();
-        assertThat(deferred.attempts()).isZero();
-        assertThat(deferred.nextAttemptAt()).isAfter(Instant.now().minusSeconds(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> service.claimNext(Set.of()).blockOptional(WAIT).isPresent());
+        var given = delivery();
+        assertThat(given.attempts()).isZero();
+        assertThat(given.leaseUntil()).isBeforeOrEqualTo(Instant.now());
+        assertThat(service(Duration.ofSeconds(10)).claimNext(Set.of()).blockOptional(WAIT)).isPresent();
+    }
+
+    @Test
+    void aDeliveryAnotherInstanceTookOverIsNotGivenBackByTheFormerOwner() {
+        var former = service(Duration.ofSeconds(10));
+        var claimed = former.enqueue(owed()).block(WAIT);
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")),
+                new Update().set("owner", "other-pod/1").set("attempts", 2), Delivery.COLLECTION).block(WAIT);
+
+        former.giveBack(List.of(claimed)).block(WAIT);
+
+        assertThat(delivery().owner()).isEqualTo("other-pod/1");
+        assertThat(delivery().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewDeliveryIsLeasedToTheInstanceThatEnqueuedItUntilItsLeaseRunsOut() {
+        var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        var enqueuing = service(Duration.ofSeconds(10), clock);
+        var other = service(Duration.ofSeconds(10), clock);
+        var enqueued = enqueuing.enqueue(owed()).block(WAIT);
+        assertThat(enqueued.attempts()).isEqualTo(1);
+
+        assertThat(other.claimNext(Set.of()).blockOptional(WAIT)).as("the lease of a live instance").isEmpty();
+        assertThat(enqueuing.claimNext(Set.of()).blockOptional(WAIT)).as("nor claimed twice by its own").isEmpty();
+
+        // the enqueuing instance died: its lease runs out, then another claims the mail and sends it once
+        clock.advance(properties(Duration.ofSeconds(10)).sending().lease().plusSeconds(1));
+        var taken = other.claimNext(Set.of()).block(WAIT);
+        assertThat(taken.attempts()).isEqualTo(2);
+        other.attempt(taken).block(WAIT);
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void aCommitPointAfterTheLeaseWasLostAbortsTheSendAndLeavesTheNewOwnersMarker() {
+        var service = service(Duration.ofSeconds(10));
+        var claimed = service.enqueue(owed()).block(WAIT);
+        // the lease ran out meanwhile and another instance took the mail and reached its own commit point
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")),
+                new Update().set("owner", "other-pod/1").set("attempts", 2).set("committingAttempt", 2),
+                Delivery.COLLECTION).block(WAIT);
+
+        service.attempt(claimed).block(WAIT);
+
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+        assertThat(delivery().committingAttempt()).isEqualTo(2);
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENDING);
+    }
+
+    @Test
+    void aCommitPointAfterTheLeaseWasLostTakesItsMarkerBack() {
+        var service = service(Duration.ofSeconds(10));
+        var claimed = service.enqueue(owed()).block(WAIT);
+        // the new owner is still sending: no marker of its own yet
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")),
+                new Update().set("owner", "other-pod/1").set("attempts", 2), Delivery.COLLECTION).block(WAIT);
+
+        service.attempt(claimed).block(WAIT);
+
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+        assertThat(delivery().committingAttempt()).as("a takeover must not take this for a mail handed over").isNull();
+    }
+
+    @Test
+    void emailSentHasOneIdHoweverOftenATakeoverPublishesIt() {
+        var service = service(Duration.ofSeconds(10));
+        sendEnqueued(service);
+        // a sender that died after publishing, before recording SENT: the next claim publishes again
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")), new Update()
+                .set("status", "SENDING").set("leaseUntil", Date.from(Instant.now().minusSeconds(1))),
+                Delivery.COLLECTION).block(WAIT);
+
+        sendDue(service);
+
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+        assertThat(broker).hasSize(2).extracting(event -> ((EmailSent) event).getMetadata().getEventId())
+                .containsOnly(DeliveryService.sentEventId("ticket-ack:T1"));
+        assertThat(delivery().pendingEvents()).isEmpty();
+        verify(outboxRelay, never()).relay(any(), any());
+    }
+
+    @Test
+    void emailSentTheBrokerDoesNotAcknowledgeIsLeftToTheOutbox() {
+        when(publisher.publish(any(), any())).thenReturn(Mono.error(new IllegalStateException("broker away")));
+        var service = service(Duration.ofSeconds(10));
+
+        sendEnqueued(service);
+
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
+        var pending = (EmailSent) published();
+        assertThat(pending.getMetadata().getEventId()).isEqualTo(DeliveryService.sentEventId("ticket-ack:T1"));
+        verify(outboxRelay).relay(eq(Delivery.COLLECTION), eq("ticket-ack:T1"));
     }
 
     @Test
     void aTenantInTheExcludedSetIsNotClaimed() {
         var service = service(Duration.ofSeconds(10));
-        service.enqueue(owed()).block(WAIT);
+        insertDue();
 
         assertThat(service.claimNext(Set.of("demo")).blockOptional(WAIT)).isEmpty();
         assertThat(service.claimNext(Set.of("other")).blockOptional(WAIT)).isPresent();
@@ -281,12 +387,11 @@ class DeliveryServiceTest {
     @Test
     void sendToAStalledServerIsCutOffAtTheSendTimeout() throws Exception {
         var service = service(Duration.ofSeconds(1));
-        service.enqueue(owed()).block(WAIT);
         try (var silent = new ScriptedSmtpServer(ScriptedSmtpServer.Script.SILENT)) {
             // each read may take 30 s: only the whole-send bound can end this within the test's 10 s
             sendTo(silent.port(), Duration.ofSeconds(30));
 
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sendDue(service));
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sendEnqueued(service));
 
             assertThat(delivery().lastError()).contains("cut off");
             // the send really ended: its socket is closed, so the lease given back is safe to take
@@ -315,6 +420,21 @@ class DeliveryServiceTest {
         var second = service.helper(new MimeMessage(session));
 
         assertThat(first.getFileTypeMap()).isSameAs(second.getFileTypeMap());
+    }
+
+    @Test
+    void mimePartsGetTheMailProvidersStreamsWithoutAServiceLookupEach() throws Exception {
+        service(Duration.ofSeconds(10));
+
+        assertThat(System.getProperty(jakarta.mail.util.StreamProvider.class.getName()))
+                .isEqualTo(DeliveryService.STREAM_PROVIDER);
+        assertThat(jakarta.mail.util.StreamProvider.provider().getClass().getName())
+                .isEqualTo(DeliveryService.STREAM_PROVIDER);
+    }
+
+    /** Enqueues the mail and sends it as its enqueuing instance does, under the lease taken with it. */
+    private void sendEnqueued(DeliveryService service) {
+        service.attempt(service.enqueue(owed()).block(WAIT)).block(WAIT);
     }
 
     /** Claims and attempts what is due, one after the other, until nothing is. */
@@ -358,7 +478,7 @@ class DeliveryServiceTest {
         pools.add(pool);
         return new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
                 new EventMetadataFactory("notification-service", clock),
-                new Outbox(serde), outboxRelay, pool, properties, clock);
+                new Outbox(serde), outboxRelay, publisher, pool, properties, clock);
     }
 
     static NotificationProperties properties(Duration sendTimeout) {
@@ -382,6 +502,11 @@ class DeliveryServiceTest {
     private static DeliveryService.Owed owed() {
         return new DeliveryService.Owed("ticket-ack:T1", "demo", "T1", TicketMail.PURPOSE,
                 "dev.switchboard.events.ticket.TicketCreated", new byte[] {1, 2, 3}, EVENT_AT, "correlation-1");
+    }
+
+    /** A delivery due now and leased to nobody, as a retry is once its back-off has passed. */
+    private void insertDue() {
+        mongo.insert(sendingDocument().append("attempts", 0), Delivery.COLLECTION).block(WAIT);
     }
 
     private void insertSending(String owner, Instant leaseUntil) {

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -30,6 +31,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.switchboard.notification.ScriptedSmtpServer;
 import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.platform.events.EventMetadataFactory;
+import dev.switchboard.platform.events.EventPublisher;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
@@ -46,9 +48,10 @@ class MailDispatcherTest {
     private ReactiveMongoTemplate mongo;
     private GreenMail greenMail;
     private ScriptedSmtpServer stalled;
-    private MailSendPool sendPool;
+    private final List<MailSendPool> sendPools = new ArrayList<>();
     private MailDispatcher dispatcher;
     private final OutboxRelay outboxRelay = mock(OutboxRelay.class);
+    private final EventPublisher publisher = mock(EventPublisher.class);
     private final TicketMail tickets = mock(TicketMail.class);
     private final MailTransports transports = mock(MailTransports.class);
     private SmtpPool fastPool;
@@ -73,6 +76,7 @@ class MailDispatcherTest {
         when(transports.transportFor(eq("fast"))).thenReturn(Mono.just(new MailTransport(MailTransport.TENANT, fastPool)));
         when(transports.transportFor(eq("slow"))).thenReturn(Mono.just(new MailTransport(MailTransport.TENANT, slowPool)));
         when(outboxRelay.relay(any(), any())).thenReturn(Mono.empty());
+        when(publisher.publish(any(), any())).thenReturn(Mono.empty());
         when(tickets.render(any())).thenAnswer(call -> {
             Delivery delivery = call.getArgument(0);
             return Mono.just(new OutboundMail(delivery.deliveryId(), delivery.serviceId(), delivery.ticketId(),
@@ -88,7 +92,10 @@ class MailDispatcherTest {
         if (dispatcher != null) {
             dispatcher.stop();
         }
-        sendPool.destroy();
+        if (other != null) {
+            other.stop();
+        }
+        sendPools.forEach(MailSendPool::destroy);
         fastPool.close();
         slowPool.close();
         stalled.close();
@@ -107,8 +114,6 @@ class MailDispatcherTest {
             enqueue("fast", "F" + i);
         }
 
-        dispatcher.wake();
-
         // the slow tenant holds its two senders (perTenantConcurrency) for the send timeout; the other two send
         await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length == 20);
         assertThat(mongo.count(Query.query(Criteria.where("serviceId").is("slow").and("status").is("SENT")),
@@ -122,8 +127,6 @@ class MailDispatcherTest {
             enqueue("fast", "R" + i);
         }
 
-        dispatcher.wake();
-
         await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length == 12);
         var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
         assertThat(sent).hasSize(12).allSatisfy(delivery -> assertThat(delivery.attempts()).isEqualTo(1));
@@ -132,18 +135,45 @@ class MailDispatcherTest {
     @Test
     void aRetryThatComesDueIsSentByThePoll() {
         dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
-        enqueue("fast", "P1");
-        // no wake-up: only the periodic look finds it
+        // due in the log and leased to nobody, as a retry is once its back-off has passed
+        deliveries.giveBack(List.of(deliveries.enqueue(owed("fast", "P1")).block(WAIT))).block(WAIT);
+        // not offered: only the periodic look finds it
         await().atMost(Duration.ofSeconds(10)).until(() -> greenMail.getReceivedMessages().length == 1);
     }
 
+    @Test
+    void twoInstancesSendEveryMailOnceWhicheverEnqueuedOrClaimsIt() {
+        dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
+        var first = deliveries;
+        other = dispatcher(new NotificationProperties.Rate(1000, 1000));
+        var second = deliveries;
+        for (int i = 0; i < 40; i++) {
+            var owed = owed("fast", "T" + i);
+            if (i % 4 == 3) {
+                // given back at once, as by an instance stopping: due in the log for either instance's poll
+                first.giveBack(List.of(first.enqueue(owed).block(WAIT))).block(WAIT);
+            } else {
+                (i % 2 == 0 ? dispatcher : other).offer((i % 2 == 0 ? first : second).enqueue(owed).block(WAIT));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length >= 40);
+        var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
+        assertThat(sent).hasSize(40);
+        assertThat(greenMail.getReceivedMessages()).hasSize(40);
+    }
+
     private void enqueue(String tenant, String ticketId) {
-        var service = deliveries;
-        service.enqueue(new DeliveryService.Owed("ticket-ack:" + ticketId, tenant, ticketId, TicketMail.PURPOSE,
-                "dev.switchboard.events.ticket.TicketCreated", new byte[] {1}, Instant.now(), "c")).block(WAIT);
+        dispatcher.offer(deliveries.enqueue(owed(tenant, ticketId)).block(WAIT));
+    }
+
+    private static DeliveryService.Owed owed(String tenant, String ticketId) {
+        return new DeliveryService.Owed("ticket-ack:" + ticketId, tenant, ticketId, TicketMail.PURPOSE,
+                "dev.switchboard.events.ticket.TicketCreated", new byte[] {1}, Instant.now(), "c");
     }
 
     private DeliveryService deliveries;
+    private MailDispatcher other;
 
     private MailDispatcher dispatcher(NotificationProperties.Rate rate) {
         var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
@@ -152,10 +182,11 @@ class MailDispatcherTest {
                 base.messageIdDomain(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(4, 2, sending.lease(), Duration.ofMillis(500),
                         sending.connectionIdleTimeout(), 100, sending.retry(), rate));
-        sendPool = new MailSendPool(properties);
+        var sendPool = new MailSendPool(properties);
+        sendPools.add(sendPool);
         deliveries = new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
                 new EventMetadataFactory("notification-service", Clock.systemUTC()), new Outbox(new EventSerde()),
-                outboxRelay, sendPool, properties, Clock.systemUTC());
+                outboxRelay, publisher, sendPool, properties, Clock.systemUTC());
         var started = new MailDispatcher(deliveries, mongo, properties);
         started.start();
         return started;

@@ -136,8 +136,8 @@ final class MailQueueBenchmark {
         var outboxProperties = new OutboxProperties(List.of(Delivery.COLLECTION), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), 500, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(2));
         var kafkaSending = Schedulers.newBoundedElastic(4, 100_000, "kafka-send", 60, true);
-        var outboxRelay = new OutboxRelay(mongo, new EventPublisher(kafka, serde, kafkaSending), outboxProperties,
-                Clock.systemUTC());
+        var publisher = new EventPublisher(kafka, serde, kafkaSending);
+        var outboxRelay = new OutboxRelay(mongo, publisher, outboxProperties, Clock.systemUTC());
         var outboxSweep = new PeriodicTask("outbox-sweep", outboxProperties.sweepInterval(),
                 outboxProperties.sweepTimeout(), outboxRelay.declareIndexes(), outboxRelay::sweep);
 
@@ -154,7 +154,7 @@ final class MailQueueBenchmark {
         var sendPool = new MailSendPool(properties);
         var deliveries = new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
                 new EventMetadataFactory("notification-service", Clock.systemUTC()), new Outbox(serde), outboxRelay,
-                sendPool, properties);
+                publisher, sendPool, properties);
         var dispatcher = new MailDispatcher(deliveries, mongo, properties);
         var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher);
 
