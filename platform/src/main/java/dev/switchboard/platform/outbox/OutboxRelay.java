@@ -123,13 +123,17 @@ public final class OutboxRelay {
                         Updates.set(CLAIM, new Document("id", claim).append("until", until)),
                         new FindOneAndUpdateOptions().projection(Projections.include("pendingEvents"))
                                 .returnDocument(ReturnDocument.AFTER)))
-                .flatMap(document -> publishAll(documents, id, claim, document).thenReturn(Pass.PUBLISHED))
+                .flatMap(document -> publishAll(documents, id, claim, document))
                 .switchIfEmpty(Mono.defer(() -> Mono.from(documents.find(pending).projection(Projections.include("_id")).first())
                         .map(busy -> Pass.CLAIMED_ELSEWHERE)
                         .defaultIfEmpty(Pass.NOTHING_PENDING)));
     }
 
-    private Mono<Void> publishAll(MongoCollection<Document> documents, Object id, String claim, Document document) {
+    /**
+     * Publishes the claimed events, then removes them and releases the claim in one write that also tells
+     * whether events arrived meanwhile, so the common case (nothing new) needs no further round trip.
+     */
+    private Mono<Pass> publishAll(MongoCollection<Document> documents, Object id, String claim, Document document) {
         List<Document> pending = document.getList("pendingEvents", Document.class, List.of());
         return Flux.fromIterable(pending)
                 .concatMap(event -> publisher.publishEncoded(event.getString("topic"), event.getString("key"),
@@ -139,13 +143,19 @@ public final class OutboxRelay {
                 .collectList()
                 // give up well before the claim lapses, so no other relay publishes these events at the same time
                 .timeout(publishDeadline())
-                .flatMap(published -> Mono.from(documents.updateOne(and(eq("_id", id), eq(CLAIM + ".id", claim)),
+                .flatMap(published -> Mono.from(documents.findOneAndUpdate(
+                        and(eq("_id", id), eq(CLAIM + ".id", claim)),
                         Updates.combine(
                                 Updates.pullByFilter(new Document("pendingEvents",
                                         new Document("eventId", new Document("$in", published)))),
-                                Updates.unset(CLAIM)))))
-                .onErrorResume(error -> release(documents, id, claim).then(Mono.error(error)))
-                .then();
+                                Updates.unset(CLAIM)),
+                        new FindOneAndUpdateOptions().projection(Projections.include("pendingEvents"))
+                                .returnDocument(ReturnDocument.AFTER))))
+                .map(after -> after.getList("pendingEvents", Document.class, List.of()).isEmpty()
+                        ? Pass.NOTHING_PENDING : Pass.PUBLISHED)
+                // the claim lapsed meanwhile (another relay may hold the document now): look again
+                .defaultIfEmpty(Pass.PUBLISHED)
+                .onErrorResume(error -> release(documents, id, claim).then(Mono.error(error)));
     }
 
     private Duration publishDeadline() {
