@@ -1,6 +1,7 @@
 package dev.switchboard.ticket.category;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.ticket.category.CategoryRequests.CategoryView;
 import dev.switchboard.ticket.category.CategoryRequests.CreateCategoryRequest;
 import dev.switchboard.ticket.category.CategoryRequests.UpdateCategoryRequest;
+import dev.switchboard.platform.mongo.TenantReadCache;
 import dev.switchboard.ticket.category.CategoryTree.Category;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -55,6 +57,8 @@ public class Categories {
     private final OutboxRelay relay;
     private final Usage usage;
     private final Clock clock = Clock.systemUTC();
+    /** Every ticket and help-center read needs the tree; another instance's change shows within two seconds. */
+    private final TenantReadCache<CategoryTree> trees = new TenantReadCache<>(Duration.ofSeconds(2), 10_000);
 
     Categories(ReactiveMongoTemplate mongo, EventMetadataFactory metadata, Outbox outbox, OutboxRelay relay,
                Usage usage) {
@@ -174,12 +178,17 @@ public class Categories {
     }
 
     private Mono<CategoryTree> tree(String serviceId) {
+        return trees.get(serviceId, this::storedTree);
+    }
+
+    /** The tree as stored now, for a change to check and write against. */
+    private Mono<CategoryTree> storedTree(String serviceId) {
         return mongo.findById(serviceId, CategoryTree.class).defaultIfEmpty(CategoryTree.empty(serviceId));
     }
 
     /** Applies a change to the current tree and writes it only if nobody changed the tree meanwhile. */
     private Mono<CategoryView> change(String serviceId, String correlationId, Function<CategoryTree, Change> change) {
-        return Mono.defer(() -> tree(serviceId).flatMap(current -> {
+        return Mono.defer(() -> storedTree(serviceId).flatMap(current -> {
                     Change next = change.apply(current);
                     List<PendingEvent> pending = next.events().stream().map(e -> outbox.pending(serviceId, e)).toList();
                     Mono<CategoryTree> written;
@@ -202,6 +211,8 @@ public class Categories {
                 .retryWhen(Retry.max(5).filter(DuplicateKeyException.class::isInstance))
                 .onErrorMap(DuplicateKeyException.class,
                         e -> NhnApiException.relatedDataExists("The categories changed concurrently; try again"))
+                // whatever the outcome, the next read of this instance sees what is stored
+                .doFinally(signal -> trees.invalidate(serviceId))
                 .flatMap(saved -> relay.relay(CategoryTree.COLLECTION, serviceId).thenReturn(saved))
                 // a deleted category has no view: the result is empty
                 .flatMap(saved -> Mono.justOrEmpty(saved.tree().find(saved.categoryId())

@@ -1,5 +1,6 @@
 package dev.switchboard.ticket.field;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Service;
 
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.ticket.category.Categories;
+import dev.switchboard.platform.mongo.TenantReadCache;
 import dev.switchboard.ticket.category.LanguageCode;
 import dev.switchboard.ticket.category.Lineages;
 import dev.switchboard.ticket.field.FieldDefinition.Translation;
@@ -51,6 +53,8 @@ public class Fields {
 
     private final ReactiveMongoTemplate mongo;
     private final Categories categories;
+    /** Every ticket and help-center read needs the form; another instance's change shows within two seconds. */
+    private final TenantReadCache<FieldSet> sets = new TenantReadCache<>(Duration.ofSeconds(2), 10_000);
 
     Fields(ReactiveMongoTemplate mongo, Categories categories) {
         this.mongo = mongo;
@@ -209,12 +213,17 @@ public class Fields {
     }
 
     private Mono<FieldSet> set(String serviceId) {
+        return sets.get(serviceId, this::storedSet);
+    }
+
+    /** The form as stored now, for a change to check and write against. */
+    private Mono<FieldSet> storedSet(String serviceId) {
         return mongo.findById(serviceId, FieldSet.class).defaultIfEmpty(FieldSet.defaults(serviceId));
     }
 
     /** Applies a change to the current form and writes it only if nobody changed it meanwhile. */
     private Mono<FieldSet> change(String serviceId, UnaryOperator<FieldSet> change) {
-        return Mono.defer(() -> set(serviceId).flatMap(current -> {
+        return Mono.defer(() -> storedSet(serviceId).flatMap(current -> {
                     FieldSet next = change.apply(current);
                     if (current.version() == 0) {
                         return mongo.insert(new FieldSet(serviceId, 1, next.lastId(), next.fields(),
@@ -230,7 +239,9 @@ public class Fields {
                 }))
                 .retryWhen(Retry.max(5).filter(DuplicateKeyException.class::isInstance))
                 .onErrorMap(DuplicateKeyException.class,
-                        e -> NhnApiException.relatedDataExists("The form changed concurrently; try again"));
+                        e -> NhnApiException.relatedDataExists("The form changed concurrently; try again"))
+                // whatever the outcome, the next read of this instance sees what is stored
+                .doFinally(signal -> sets.invalidate(serviceId));
     }
 
     private static void systemRules(FieldDefinition current, UpdateFieldRequest request) {
