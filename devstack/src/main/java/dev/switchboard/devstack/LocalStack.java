@@ -34,9 +34,20 @@ public final class LocalStack implements AutoCloseable {
      * @param secrets     the installation's secrets
      * @param demo        the demo tenant to make sure of
      * @param settings    extra command-line settings per service (tests shorten timings with them)
+     * @param jvmOptions  the services' JVM options: {@link #DEVELOPMENT_JVM} unless a benchmark asks for
+     *                    production ones
      */
     public record Options(Path servicesDir, Path logsDir, Infrastructure.Options infra, int gatewayPort,
-                          StackSecrets secrets, DemoTenant demo, Map<String, List<String>> settings) {
+                          StackSecrets secrets, DemoTenant demo, Map<String, List<String>> settings,
+                          List<String> jvmOptions) {
+
+        /** C1 only and a small serial heap: a developer machine favours start-up time over peak throughput. */
+        public static final List<String> DEVELOPMENT_JVM = ServiceProcesses.DEVELOPMENT_JVM;
+
+        public Options(Path servicesDir, Path logsDir, Infrastructure.Options infra, int gatewayPort,
+                       StackSecrets secrets, DemoTenant demo, Map<String, List<String>> settings) {
+            this(servicesDir, logsDir, infra, gatewayPort, secrets, demo, settings, DEVELOPMENT_JVM);
+        }
 
         List<String> settingsOf(String service) {
             return settings.getOrDefault(service, List.of());
@@ -92,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Options options) {
         Infrastructure infra = Infrastructure.start(options.infra());
-        ServiceProcesses services = new ServiceProcesses(options.logsDir());
+        ServiceProcesses services = new ServiceProcesses(options.logsDir(), options.jvmOptions());
         try {
             int gateway = options.gatewayPort() == 0 ? Infrastructure.freePort() : options.gatewayPort();
             int account = Infrastructure.freePort();
@@ -334,6 +345,11 @@ public final class LocalStack implements AutoCloseable {
     /** Where a service serves health and metrics (loopback only, never routed by the gateway). */
     public int managementPort(String name) {
         return managementPorts.get(name);
+    }
+
+    /** The operating system's process id of a service, for a benchmark's CPU accounting. */
+    public long pid(String service) {
+        return services.pid(service);
     }
 
     /** Kills a service as a crash would (SIGKILL), for fault tests; {@link #restart} brings it back. */

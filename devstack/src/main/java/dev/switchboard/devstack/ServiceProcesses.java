@@ -38,13 +38,19 @@ final class ServiceProcesses implements AutoCloseable {
         }
     }
 
+    /** A developer machine favours start-up time over peak throughput: C1 only, a small serial heap. */
+    static final List<String> DEVELOPMENT_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+            "-Xmx384m");
+
     private final Path logsDir;
+    private final List<String> jvmOptions;
     private final Map<Spec, Process> running = new LinkedHashMap<>();
     private Path servicesDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    ServiceProcesses(Path logsDir) {
+    ServiceProcesses(Path logsDir, List<String> jvmOptions) {
         this.logsDir = logsDir;
+        this.jvmOptions = List.copyOf(jvmOptions);
         // children must not outlive the launcher, also when it is interrupted while still starting
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "service-processes-stop"));
     }
@@ -59,6 +65,11 @@ final class ServiceProcesses implements AutoCloseable {
         for (Spec spec : specs) {
             launch(spec, false);
         }
+    }
+
+    /** The process id of a running service, for a benchmark's CPU accounting. */
+    synchronized long pid(String name) {
+        return running.get(spec(name)).pid();
     }
 
     /** Kills a service as a crash would (SIGKILL: no shutdown hooks, nothing flushed), for fault tests. */
@@ -106,10 +117,9 @@ final class ServiceProcesses implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No " + jar + ": build first (./mvnw -DskipTests package)");
         }
-        List<String> command = new ArrayList<>(List.of(java,
-                // a developer machine favours start-up time over peak throughput
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx384m",
-                "-jar", jar.toString(), "--server.port=" + spec.port(), "--server.address=127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + spec.port(), "--server.address=127.0.0.1",
                 "--management.server.port=" + spec.managementPort(), "--management.server.address=127.0.0.1"));
         command.addAll(spec.args());
         var logFile = logsDir.resolve(spec.name() + ".log").toFile();

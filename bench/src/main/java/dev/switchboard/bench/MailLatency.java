@@ -1,0 +1,108 @@
+package dev.switchboard.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.bson.Document;
+
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.util.GreenMail;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+
+import jakarta.mail.MessagingException;
+
+/**
+ * Joins what the SMTP server received with when the tickets and answers were made: the acknowledgement of a ticket
+ * has the Message-ID {@code <ticketId.ack@...>}, an answer {@code <ticketId.replyId@...>}.
+ */
+final class MailLatency {
+
+    /** Latencies in ms, sorted; {@code spanMillis} from the first trigger to the last mail. */
+    record Result(int expected, List<Long> latencies, long spanMillis, long firstTrigger, long lastMail) {
+
+        long percentile(double p) {
+            if (latencies.isEmpty()) {
+                return -1;
+            }
+            int index = (int) Math.ceil(p / 100.0 * latencies.size()) - 1;
+            return latencies.get(Math.max(0, Math.min(index, latencies.size() - 1)));
+        }
+
+        long within(long millis) {
+            return latencies.stream().filter(latency -> latency <= millis).count();
+        }
+
+        /** Mails a second from the first trigger to the last mail: the pipeline's sustained rate. */
+        double perSecond() {
+            return spanMillis <= 0 ? 0 : latencies.size() * 1000.0 / spanMillis;
+        }
+    }
+
+    private final GreenMail mail;
+    private final MongoClient mongo;
+
+    MailLatency(GreenMail mail, MongoClient mongo) {
+        this.mail = mail;
+        this.mongo = mongo;
+    }
+
+    /** When each ticket of a run was created, by ticket id (epoch ms). */
+    Map<String, Long> tickets(String runId) {
+        Map<String, Long> created = new HashMap<>();
+        tickets().find(Filters.regex("subject", "^" + Pattern.quote("Bench " + runId + " #")))
+                .projection(Projections.include("_id", "createdAt"))
+                .forEach(doc -> created.put(doc.getString("_id"), doc.getDate("createdAt").getTime()));
+        return created;
+    }
+
+    /** When each answer to the given tickets was made, by {@code ticketId.replyId} (epoch ms). */
+    Map<String, Long> replies(java.util.Collection<String> ticketIds) {
+        Map<String, Long> created = new HashMap<>();
+        tickets().find(Filters.in("_id", ticketIds)).projection(Projections.include("_id", "replies"))
+                .forEach(doc -> doc.getList("replies", Document.class, List.of()).forEach(reply -> {
+                    if (reply.getDate("createdAt") != null) {
+                        created.put(doc.getString("_id") + "." + reply.getString("replyId"),
+                                reply.getDate("createdAt").getTime());
+                    }
+                }));
+        return created;
+    }
+
+    /**
+     * The latency of each mail whose Message-ID local part is a key of {@code triggers}, from its trigger to its
+     * arrival in the SMTP server.
+     */
+    Result measure(Map<String, Long> triggers) throws MessagingException {
+        List<Long> latencies = new ArrayList<>();
+        long lastMail = 0;
+        for (StoredMessage stored : mail.getManagers().getImapHostManager().getAllMessages()) {
+            String key = localPart(stored.getMimeMessage().getMessageID());
+            Long trigger = key == null ? null : triggers.get(key);
+            if (trigger != null) {
+                long received = stored.getReceivedDate().getTime();
+                latencies.add(received - trigger);
+                lastMail = Math.max(lastMail, received);
+            }
+        }
+        latencies.sort(null);
+        long first = triggers.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        return new Result(triggers.size(), latencies, lastMail - first, first, lastMail);
+    }
+
+    /** {@code <a.b@host>} -> {@code a.b}. */
+    private static String localPart(String messageId) {
+        if (messageId == null || !messageId.startsWith("<") || messageId.indexOf('@') < 0) {
+            return null;
+        }
+        return messageId.substring(1, messageId.indexOf('@'));
+    }
+
+    private com.mongodb.client.MongoCollection<Document> tickets() {
+        return mongo.getDatabase("switchboard-ticket").getCollection("tickets");
+    }
+}
