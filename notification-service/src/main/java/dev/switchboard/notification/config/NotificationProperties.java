@@ -39,19 +39,13 @@ public record NotificationProperties(@DefaultValue Relay relay,
 
     /** Time an attempt needs beyond the file fetch and the send: the Mongo writes and the outbox relay. */
     static final Duration BOOKKEEPING = Duration.ofSeconds(15);
-    /**
-     * The longest a claimed delivery waits on its instance for a sender (its tenant's share busy, or over its rate)
-     * before it is given back; its attempt's time counts from the claim.
-     */
-    public static final Duration CLAIM_HOLD = Duration.ofSeconds(10);
 
     public NotificationProperties {
-        if (sending.lease().compareTo(attemptTime(attachments, relay).plus(CLAIM_HOLD)) < 0) {
+        if (sending.lease().compareTo(attemptTime(attachments, relay)) < 0) {
             // a lease that can expire while its send still runs lets another sender send a second copy
             throw new IllegalArgumentException("switchboard.notification.sending.lease (" + sending.lease()
                     + ") must be at least attachments.fetch-timeout (" + attachments.fetchTimeout()
-                    + ") + relay.send-timeout (" + relay.sendTimeout() + ") + " + BOOKKEEPING
-                    + " + the wait for a sender " + CLAIM_HOLD);
+                    + ") + relay.send-timeout (" + relay.sendTimeout() + ") + " + BOOKKEEPING);
         }
     }
 
@@ -83,8 +77,7 @@ public record NotificationProperties(@DefaultValue Relay relay,
      * @param perTenantConcurrency  of those, the most one tenant's mail may use, so a slow server of one tenant
      *                              leaves the rest to the others; also the connections kept open per server
      * @param lease                 how long a claimed delivery is reserved for the instance sending it; longer
-     *                              than the wait for a sender and an attempt, so it runs out only when its
-     *                              sender died
+     *                              than an attempt, so it runs out only when its sender died
      * @param pollInterval          how often due retries and run-out leases are looked for (new mail is sent at once)
      * @param connectionIdleTimeout how long an open connection to a server is kept unused
      * @param connectionMaxMails    mails sent over one connection before it is closed

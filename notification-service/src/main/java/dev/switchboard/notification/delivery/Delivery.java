@@ -35,6 +35,13 @@ record Delivery(@Id String deliveryId, String serviceId, String ticketId, String
 
     static final String COLLECTION = "deliveries";
 
+    /** This delivery with its lease taken anew: the attempt starts now. */
+    Delivery renewed(Instant startedAt, Instant until) {
+        return new Delivery(deliveryId, serviceId, ticketId, purpose, recipient, messageId, status, eventType, event,
+                eventAt, correlationId, nextAttemptAt, owner, until, attempts, startedAt, committingAttempt, transport,
+                lastError, createdAt, startedAt, sentAt, pendingEvents);
+    }
+
     enum Status {
         /** Owed: waiting for its time, or leased to a sender. */
         SENDING,

@@ -207,8 +207,28 @@ class DeliveryService {
     }
 
     /**
-     * Gives claimed deliveries back without counting their attempt, due again at once: they waited for a sender
-     * here longer than their lease allows (their tenant over its rate, or its senders busy). One write for all.
+     * Takes the lease of a claimed delivery anew before its attempt starts: it waited for a sender (its tenant's
+     * share busy, or over its rate) so long that its attempt would start with little of its time left. Empty when
+     * the lease was lost meanwhile (run out and claimed by another instance, or the mail settled).
+     *
+     * <p>The write names the delivery alone and returns what it replaced, so the lease is checked in the same
+     * atomic step; when it was lost, only the new owner's lease was lengthened.
+     */
+    Mono<Delivery> renew(Delivery claimed) {
+        var now = clock.instant();
+        var query = byId(claimed.deliveryId());
+        query.fields().include("status", "owner", "attempts");
+        var update = new Update().set("leaseUntil", now.plus(lease)).set("attemptStartedAt", now).set("updatedAt", now);
+        return mongo.findAndModify(query, update, Delivery.class)
+                .filter(before -> heldBy(before, claimed))
+                .map(before -> claimed.renewed(now, now.plus(lease)))
+                .switchIfEmpty(Mono.fromRunnable(() -> log.info("Delivery {}: its lease ran out while it waited for a "
+                        + "sender; whoever holds it now sends it", claimed.deliveryId())));
+    }
+
+    /**
+     * Gives claimed deliveries back without counting their attempt, due again at once, for another instance to
+     * send: this one is stopping. One write for all.
      */
     Mono<Void> giveBack(Collection<Delivery> claimed) {
         if (claimed.isEmpty()) {

@@ -35,20 +35,21 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Tenants cannot hold each other up: one tenant has at most {@code sending.perTenantConcurrency} of the
  * {@code sending.concurrency} senders, so a slow server of one tenant leaves the rest to the others; and each
- * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance). A delivery that waited here longer
- * than {@link NotificationProperties#CLAIM_HOLD} is given back to the log without counting an attempt, due again,
- * so its lease always outlasts the wait and a whole attempt.
+ * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance). An attempt's time counts from its
+ * claim, so a delivery that waited here longer than a sixth of {@code relay.sendTimeout} takes its lease anew before
+ * it starts (one write by id); stopping gives back whatever still waits.
  */
 @Component
 class MailDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MailDispatcher.class);
 
-    private static final Duration HOLD = NotificationProperties.CLAIM_HOLD;
 
     private final DeliveryService deliveries;
     private final NotificationProperties.Sending sending;
     private final Duration stopWait;
+    /** A wait after which an attempt would keep too little of {@code relay.sendTimeout}: its lease is taken anew. */
+    private final long renewAfterNanos;
     private final PeriodicTask poll;
 
     // guarded by this
@@ -65,6 +66,7 @@ class MailDispatcher implements SmartLifecycle {
         this.deliveries = deliveries;
         this.sending = properties.sending();
         this.stopWait = properties.attemptTime();
+        this.renewAfterNanos = properties.relay().sendTimeout().dividedBy(6).toNanos();
         Mono<?> indexes = mongo.indexOps(Delivery.class).createIndex(new Index().on("status", Sort.Direction.ASC)
                 .on("nextAttemptAt", Sort.Direction.ASC).named("due"));
         this.poll = new PeriodicTask("mail-dispatch", sending.pollInterval(), Duration.ofSeconds(30), indexes,
@@ -94,16 +96,9 @@ class MailDispatcher implements SmartLifecycle {
 
     /** Starts what may start: per tenant in turn, one at a time, while senders, tenant shares and rates allow. */
     private void pump() {
-        List<Delivery> start = new ArrayList<>();
-        List<Delivery> expired = new ArrayList<>();
+        List<Held> start = new ArrayList<>();
         long refillNanos = Long.MAX_VALUE;
         synchronized (this) {
-            long now = System.nanoTime();
-            for (var tenant : tenants.values()) {
-                while (!tenant.waiting.isEmpty() && now - tenant.waiting.peek().since() > HOLD.toNanos()) {
-                    expired.add(tenant.waiting.poll().delivery());
-                }
-            }
             boolean started = running;
             while (started && inFlight < sending.concurrency()) {
                 started = false;
@@ -119,7 +114,7 @@ class MailDispatcher implements SmartLifecycle {
                         refillNanos = Math.min(refillNanos, probe.getNanosToWaitForRefill());
                         continue;
                     }
-                    start.add(tenant.waiting.poll().delivery());
+                    start.add(tenant.waiting.poll());
                     tenant.sending++;
                     inFlight++;
                     started = true;
@@ -139,12 +134,13 @@ class MailDispatcher implements SmartLifecycle {
                 pump();
             }, Math.max(refillNanos, 1_000_000), TimeUnit.NANOSECONDS);
         }
-        start.forEach(this::send);
-        giveBack(expired, "waited " + HOLD + " for a sender");
+        long now = System.nanoTime();
+        start.forEach(next -> send(next.delivery(), now - next.since() > renewAfterNanos));
     }
 
-    private void send(Delivery claimed) {
-        deliveries.attempt(claimed)
+    private void send(Delivery claimed, boolean renew) {
+        (renew ? deliveries.renew(claimed) : Mono.just(claimed))
+                .flatMap(deliveries::attempt)
                 .timeout(sending.lease())
                 .doFinally(signal -> {
                     boolean claimMore;

@@ -42,16 +42,6 @@ class NotificationPropertiesTest {
     }
 
     @Test
-    void rejectsALeaseThatCouldRunOutWhileAClaimedMailWaitsForASenderAndIsSent() {
-        var environment = environment();
-        // 105 s for an attempt (30 s files + 60 s send + 15 s bookkeeping), but not the 10 s a claimed mail may wait
-        environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                "switchboard.notification.sending.lease", "110s")));
-
-        assertThatThrownBy(() -> bind(environment)).hasStackTraceContaining("the wait for a sender");
-    }
-
-    @Test
     void shutdownPhaseOfTheServiceOutlastsTheMailListenersWait() {
         var environment = environment();
 

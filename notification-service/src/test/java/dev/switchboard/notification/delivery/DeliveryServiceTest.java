@@ -283,6 +283,35 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void aDeliveryThatWaitedForASenderTakesItsLeaseAnewAndGetsItsWholeSendTime() {
+        var clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        var service = service(Duration.ofSeconds(10), clock);
+        var claimed = service.enqueue(owed()).block(WAIT);
+        // waited longer than the send may take: without a new lease the attempt would be cut off at once
+        clock.advance(Duration.ofSeconds(30));
+
+        var renewed = service.renew(claimed).block(WAIT);
+        service.attempt(renewed).block(WAIT);
+
+        assertThat(renewed.attemptStartedAt()).isEqualTo(clock.instant());
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
+        assertThat(delivery().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseTakenByAnotherInstanceWhileTheMailWaitedIsNotRenewed() {
+        var service = service(Duration.ofSeconds(10));
+        var claimed = service.enqueue(owed()).block(WAIT);
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")),
+                new Update().set("owner", "other-pod/1").set("attempts", 2), Delivery.COLLECTION).block(WAIT);
+
+        assertThat(service.renew(claimed).blockOptional(WAIT)).isEmpty();
+        assertThat(delivery().owner()).isEqualTo("other-pod/1");
+        assertThat(delivery().attempts()).isEqualTo(2);
+    }
+
+    @Test
     void aDeliveryAnotherInstanceTookOverIsNotGivenBackByTheFormerOwner() {
         var former = service(Duration.ofSeconds(10));
         var claimed = former.enqueue(owed()).block(WAIT);

@@ -133,6 +133,19 @@ class MailDispatcherTest {
     }
 
     @Test
+    void mailThatWaitedLongForItsTenantsRateStillGetsItsWholeSendTime() {
+        // one a second: the last of 13 waits 12 s, longer than the 3 s a send may take from its claim
+        dispatcher = dispatcher(new NotificationProperties.Rate(1, 1));
+        for (int i = 0; i < 13; i++) {
+            enqueue("fast", "W" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length == 13);
+        var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
+        assertThat(sent).hasSize(13).allSatisfy(delivery -> assertThat(delivery.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void aRetryThatComesDueIsSentByThePoll() {
         dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
         // due in the log and leased to nobody, as a retry is once its back-off has passed
