@@ -167,15 +167,16 @@ final class MailQueueBenchmark {
         dispatcher.start();
 
         System.out.printf("Warm-up: %d mails, all at once%n", warmup);
-        var warm = run(listener, warmupRecords, 0, arrivals, Duration.ofMinutes(5));
+        var warm = run(listener, warmupRecords, 0, arrivals, Duration.ofMinutes(5), new LongAdder());
         System.out.printf("  %d sent in %.1f s%n", warm.arrived(), warm.seconds());
 
         commands.clear();
         var cpu = new CpuMeter();
+        var feederCpu = new LongAdder();
         System.out.printf("Measured: %d mails, %s%n", mails, rate == 0 ? "all at once" : rate + " tickets/s");
         var measured = run(listener, measuredRecords, rate, arrivals,
-                Duration.ofSeconds(rate == 0 ? 600 : mails / rate + 300));
-        var spent = cpu.stop();
+                Duration.ofSeconds(rate == 0 ? 600 : mails / rate + 300), feederCpu);
+        var spent = cpu.stop(feederCpu.sum());
 
         dispatcher.stop();
         outboxSweep.stop();
@@ -217,7 +218,7 @@ final class MailQueueBenchmark {
      * every mail reached the SMTP server.
      */
     private static Outcome run(TicketEventsListener listener, List<Ticket> tickets, int rate, Arrivals arrivals,
-                               Duration timeout) throws InterruptedException {
+                               Duration timeout, LongAdder feederCpu) throws InterruptedException {
         int before = arrivals.count.get();
         var next = new AtomicInteger();
         long start = System.nanoTime();
@@ -234,6 +235,8 @@ final class MailQueueBenchmark {
                     due[n] = at;
                     listener.onRecord(tickets.get(n).record());
                 }
+                // the feeders end before the CPU meter reads the live threads
+                feederCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             }));
         }
         long deadline = start + timeout.toNanos();
@@ -338,14 +341,17 @@ final class MailQueueBenchmark {
         private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private final long processStart = os.getProcessCpuTime();
         private final Map<Long, Long> threadStart = threadTimes();
+        private final long gcStart = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
 
         record Spent(double processSeconds, Map<String, Double> byGroup) {
         }
 
-        Spent stop() {
+        Spent stop(long feederNanos) {
             double process = (os.getProcessCpuTime() - processStart) / 1e9;
             Map<String, Double> groups = new HashMap<>();
-            double threadsTotal = 0;
+            double threadsTotal = feederNanos / 1e9;
+            groups.put("feeder-# (the Kafka listener's work)", threadsTotal);
             for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) {
                     continue;
@@ -358,7 +364,10 @@ final class MailQueueBenchmark {
                 threadsTotal += seconds;
                 groups.merge(info.getThreadName().replaceAll("\\d+", "#"), seconds, Double::sum);
             }
-            groups.put("(GC, JIT, threads ended)", process - threadsTotal);
+            long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum() - gcStart;
+            groups.put("(GC, JIT, ended SMTP connections)", process - threadsTotal);
+            groups.put("  of which GC pauses (wall time)", gcMillis / 1e3);
             return new Spent(process, groups);
         }
 
