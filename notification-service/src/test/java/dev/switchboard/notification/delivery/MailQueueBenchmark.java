@@ -1,8 +1,6 @@
 package dev.switchboard.notification.delivery;
 
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -53,6 +51,7 @@ import dev.switchboard.notification.transport.TenantSmtpSettings;
 import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.crypto.Keysets;
 import dev.switchboard.platform.crypto.SealedContact;
+import dev.switchboard.platform.crypto.SecretBox;
 import dev.switchboard.platform.events.EventHeaders;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.events.EventPublisher;
@@ -62,7 +61,6 @@ import dev.switchboard.platform.outbox.OutboxProperties;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.outbox.PeriodicTask;
 import dev.switchboard.schemas.Topic;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -71,8 +69,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Everything runs in this one JVM, as on the product benchmark's shared cores: the Mongo wire server the local
  * stack runs (in-memory backend), GreenMail's SMTP server on 127.0.0.1, and the real listener, delivery service,
- * dispatcher, renderer (Avro decode, HPKE-sealed contact, the tenant's settings read from Mongo), relay SMTP pool
- * and outbox relay with its sweep. Only Kafka is left out: the outbox relay publishes to a template that discards.
+ * dispatcher, renderer (Avro decode, HPKE-sealed contact, the tenant's settings from Mongo), transports with the
+ * relay's SMTP pool, and the outbox relay with its sweep. Only Kafka is left out: events go to a template that
+ * discards them. Mocks stand only for what acknowledgements never call (answer files, administrators' notices).
  * Tickets enter through {@link TicketEventsListener#onRecord} on six threads (the topic's partitions), paced at
  * {@code rate} tickets per second.
  *
@@ -143,9 +142,12 @@ final class MailQueueBenchmark {
 
         var preferences = construct(MailPreferencesService.class, mongo);
         var senderSettings = construct(SenderSettingsService.class, mongo);
-        // a tenant without SMTP settings of its own: its mail leaves through the relay (the cached answer is this)
-        var tenantSmtp = mock(TenantSmtpSettings.class);
-        when(tenantSmtp.settingsFor(any())).thenReturn(Mono.empty());
+        // the tenant has no SMTP settings of its own: its mail leaves through the relay
+        var tenantSmtp = construct(TenantSmtpSettings.class,
+                new Class<?>[] {Class.forName("dev.switchboard.notification.transport.SmtpSettingsStore"), SecretBox.class},
+                construct(Class.forName("dev.switchboard.notification.transport.SmtpSettingsStore"),
+                        new Class<?>[] {ReactiveMongoTemplate.class, Duration.class}, mongo, Duration.ofSeconds(10)),
+                new SecretBox(Keysets.newAeadKeyset()));
         var transports = new MailTransports(tenantSmtp, new dev.switchboard.platform.net.MailHostGuard(List.of()),
                 properties);
         var tickets = new TicketMail(senderSettings, new MailRenderer(), properties,
@@ -313,9 +315,14 @@ final class MailQueueBenchmark {
 
     /** The services of other packages keep their constructors to Spring; the benchmark builds them the same way. */
     private static <T> T construct(Class<T> type, ReactiveMongoTemplate mongo) throws ReflectiveOperationException {
-        var constructor = type.getDeclaredConstructor(ReactiveMongoTemplate.class);
+        return construct(type, new Class<?>[] {ReactiveMongoTemplate.class}, mongo);
+    }
+
+    private static <T> T construct(Class<T> type, Class<?>[] parameters, Object... arguments)
+            throws ReflectiveOperationException {
+        var constructor = type.getDeclaredConstructor(parameters);
         constructor.setAccessible(true);
-        return constructor.newInstance(mongo);
+        return constructor.newInstance(arguments);
     }
 
     /** When each ticket's mail reached the SMTP server, and how many came twice. */
