@@ -30,7 +30,8 @@ import dev.switchboard.devstack.StackSecrets;
  * with their ratios to the ceilings to {@code bench/results/}. Not part of the test suite.
  *
  * <p>Options: {@code --quick} (shorter phases, for trying the command), {@code --sustained-rate=500},
- * {@code --sustained-seconds=60}, {@code --latency-rate=200}, {@code --answer-rate=100}.
+ * {@code --sustained-seconds=60}, {@code --latency-rate=200}, {@code --answer-rate=100}, {@code --profile} (a JFR
+ * recording of every service, written to the run's log folder when the stack stops).
  */
 public final class Bench {
 
@@ -67,14 +68,22 @@ public final class Bench {
                 "--switchboard.notification.sending.rate.burst=100000"));
         System.out.println("Starting the stack with " + String.join(" ", PRODUCTION_JVM) + " and " + MONGO_BACKEND
                 + "; logs in " + work.resolve("logs"));
+        List<String> jvm = new ArrayList<>(PRODUCTION_JVM);
+        if (options.containsKey("profile")) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + work.resolve("logs")
+                    .resolve("service-%p.jfr"));
+        }
         var stackOptions = new LocalStack.Options(Path.of("devstack", "target", "services").toAbsolutePath(),
                 work.resolve("logs"), new Infrastructure.Options(null, 0, 0, 0), 0, StackSecrets.generate(), demo,
-                settings, PRODUCTION_JVM);
-        var report = new Report(startedAt, PRODUCTION_JVM, MONGO_BACKEND, settings.get("notification-service"));
+                settings, jvm);
+        var report = new Report(startedAt, jvm, MONGO_BACKEND, settings.get("notification-service"));
         try (LocalStack stack = LocalStack.start(stackOptions);
              MongoClient mongo = MongoClients.create(stack.infrastructure().mongoUri())) {
             Map<String, Long> pids = new LinkedHashMap<>();
             SERVICES.forEach(service -> pids.put(service, stack.pid(service)));
+            System.out.println("Service processes: " + pids);
+            // the broker, the Mongo server and GreenMail run in this JVM
+            pids.put("Kafka + Mongo + GreenMail (this JVM)", ProcessHandle.current().pid());
             var target = new Target(stack.baseUrl(), demo.serviceId(), demo.organizationId(), demo.serviceKey(), 0,
                     0, 0, "warmup", null);
             var mails = new MailLatency(stack.infrastructure().mail(), mongo);

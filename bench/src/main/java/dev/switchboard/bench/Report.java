@@ -132,14 +132,15 @@ final class Report {
         if (sustained != null && !sustained.cpuMillis().isEmpty()) {
             long tickets = sustained.api().ok();
             out.append("\n## CPU per ticket at ").append((int) sustained.rate())
-                    .append("/s (API + acknowledgement, by service)\n\n| service | CPU ms per ticket |\n|---|---|\n");
+                    .append("/s (API + acknowledgement, by process; the load generator not counted)\n\n")
+                    .append("| process | CPU ms per ticket |\n|---|---|\n");
             double total = 0;
             for (var entry : sustained.cpuMillis().entrySet()) {
                 total += entry.getValue();
                 out.append(String.format(Locale.ROOT, "| %s | %.2f |%n", entry.getKey(),
                         entry.getValue() / Math.max(1, tickets)));
             }
-            out.append(String.format(Locale.ROOT, "| all services | %.2f |%n", total / Math.max(1, tickets)));
+            out.append(String.format(Locale.ROOT, "| all | %.2f |%n", total / Math.max(1, tickets)));
             if (mongo != null && kafka != null) {
                 out.append(String.format(Locale.ROOT, "%nTickets/s as a share of the ceilings: %s of the gateway's,"
                                 + " %s of Mongo single inserts, %s of Kafka producer records.%n",
