@@ -1,6 +1,7 @@
 package dev.switchboard.platform.events;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,11 @@ public final class EventPublisher {
         record.headers().add(EventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.TENANT, serviceId.getBytes(StandardCharsets.UTF_8));
-        return Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending).then();
+        return Mono.defer(() -> {
+            // the send goes on by itself: a caller that stops waiting (a timeout) must not interrupt the thread
+            // blocked in send(), which would only turn into an error nobody receives
+            CompletableFuture<?> sent = Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending).toFuture();
+            return Mono.fromFuture(sent, true).then();
+        });
     }
 }

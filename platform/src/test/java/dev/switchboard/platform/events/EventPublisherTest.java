@@ -1,6 +1,7 @@
 package dev.switchboard.platform.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -9,6 +10,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
+import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 
 class EventPublisherTest {
@@ -43,5 +49,42 @@ class EventPublisherTest {
         done.get(10, TimeUnit.SECONDS);
         assertThat(sendingThread.get()).startsWith("test-kafka-send");
         sending.dispose();
+    }
+
+    @Test
+    void aCallerThatStopsWaitingLeavesTheSendToFinishAndNoErrorIsDropped() throws Exception {
+        KafkaTemplate<String, byte[]> kafka = mock();
+        CountDownLatch brokerBack = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch sendReturned = new CountDownLatch(1);
+        when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
+            try {
+                brokerBack.await(10, TimeUnit.SECONDS); // blocked for metadata, as during a broker outage
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                // what KafkaProducer.send does when interrupted
+                throw new org.apache.kafka.common.errors.InterruptException(e);
+            } finally {
+                sendReturned.countDown();
+            }
+            return CompletableFuture.completedFuture(mock(SendResult.class));
+        });
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
+        try {
+            var publisher = new EventPublisher(kafka, new EventSerde(), sending);
+            assertThatThrownBy(() -> publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant",
+                    new byte[] {1}).timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(TimeoutException.class);
+
+            brokerBack.countDown();
+            assertThat(sendReturned.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(interrupted).isFalse();
+            assertThat(dropped).isEmpty();
+        } finally {
+            Hooks.resetOnErrorDropped();
+            sending.dispose();
+        }
     }
 }
