@@ -59,6 +59,10 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
             "io.netty.channel.AbstractChannel$AnnotatedConnectException",
             "reactor.netty.http.client.PrematureCloseException",
             "reactor.netty.channel.AbortedException",
+            // the gateway's bounded pool of connections to a service: every connection busy and the queue full,
+            // or no connection freed in time; the service is overloaded, the client should come back
+            "reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException",
+            "reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException",
             "com.mongodb.MongoTimeoutException",
             "com.mongodb.MongoSocketException",
             "com.mongodb.MongoSocketOpenException",
@@ -189,6 +193,10 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
                 if (UNAVAILABLE.contains(type.getName())) {
                     return true;
                 }
+            }
+            // EMFILE: this process ran out of file descriptors for a socket, an overload and not a bug
+            if (t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+                return true;
             }
         }
         return false;

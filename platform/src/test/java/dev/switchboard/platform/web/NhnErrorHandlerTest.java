@@ -124,6 +124,19 @@ class NhnErrorHandlerTest {
     }
 
     @Test
+    void anOverloadedGatewayPoolOrNoFileDescriptorLeftIsUnavailableNotAnUnexpectedFailure() {
+        org.assertj.core.api.Assertions.assertThat(NhnErrorHandler.unavailable(
+                new reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException(512))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(NhnErrorHandler.unavailable(
+                new reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException(java.time.Duration.ofSeconds(10)))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(NhnErrorHandler.unavailable(new io.netty.channel.ChannelException(
+                new java.io.IOException("newSocketStream(..) failed with error(-24): Too many open files"))))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(NhnErrorHandler.unavailable(
+                new IllegalStateException("a bug"))).isFalse();
+    }
+
+    @Test
     void aMalformedContentTypeIs400NotA500() {
         client.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"subject\":\"mediatype\"}")
                 .exchange().expectStatus().isBadRequest()
