@@ -2,6 +2,7 @@ package dev.switchboard.platform.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,9 +46,13 @@ public final class EventPublisher {
         record.headers().add(EventHeaders.TENANT, serviceId.getBytes(StandardCharsets.UTF_8));
         return Mono.defer(() -> {
             // the send goes on by itself: a caller that stops waiting (a timeout) must not interrupt the thread
-            // blocked in send(), which would only turn into an error nobody receives
-            CompletableFuture<?> sent = Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending).toFuture();
-            return Mono.fromFuture(sent, true).then();
+            // blocked in send(), and a failure after the caller left is nobody's error: the outcome is carried
+            // as a value, so it can never become an error without a subscriber
+            CompletableFuture<Throwable> outcome = Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending)
+                    .toFuture().handle((result, error) -> error);
+            return Mono.fromFuture(outcome, true)
+                    .flatMap(error -> Mono.<Void>error(error instanceof CompletionException wrapped
+                            && wrapped.getCause() != null ? wrapped.getCause() : error));
         });
     }
 }

@@ -87,4 +87,36 @@ class EventPublisherTest {
             sending.dispose();
         }
     }
+
+    @Test
+    void aSendThatFailsAfterTheCallerStoppedWaitingIsNoDroppedError() throws Exception {
+        KafkaTemplate<String, byte[]> kafka = mock();
+        CompletableFuture<SendResult<String, byte[]>> result = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(result);
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
+        try {
+            var publisher = new EventPublisher(kafka, new EventSerde(), sending);
+            assertThatThrownBy(() -> publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant",
+                    new byte[] {1}).timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(TimeoutException.class);
+            // the batch expires in the producer long after the caller gave up
+            result.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+            Thread.sleep(200);
+            assertThat(dropped).isEmpty();
+
+            // a caller still waiting gets the failure itself
+            CompletableFuture<SendResult<String, byte[]>> failing = new CompletableFuture<>();
+            when(kafka.send(any(ProducerRecord.class))).thenReturn(failing);
+            var waiting = publisher.publishEncoded("topic", "key", "Type", "event-2", "tenant", new byte[] {1})
+                    .toFuture();
+            failing.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring"));
+            assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                    .hasCauseExactlyInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        } finally {
+            Hooks.resetOnErrorDropped();
+            sending.dispose();
+        }
+    }
 }
