@@ -56,4 +56,22 @@ class TenantReadCacheTest {
             return reads.get() >= 2;
         });
     }
+
+    @Test
+    void aReadFailingAfterItsCallerLeftIsNoDroppedError() throws Exception {
+        var cache = new TenantReadCache<String>(Duration.ofMinutes(1), 100);
+        var database = new java.util.concurrent.CompletableFuture<String>();
+        java.util.List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+        try {
+            assertThatThrownBy(() -> cache.get("t1", id -> Mono.fromFuture(database))
+                    .timeout(Duration.ofMillis(100)).block(WAIT))
+                    .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+            database.completeExceptionally(new IllegalStateException("database down"));
+            Thread.sleep(200);
+            assertThat(dropped).isEmpty();
+        } finally {
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+    }
 }
