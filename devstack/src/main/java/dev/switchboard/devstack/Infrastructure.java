@@ -19,7 +19,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import jakarta.mail.util.StreamProvider;
 
 /**
  * The real infrastructure Switchboard runs on locally and in the integration tests: an Apache Kafka
@@ -83,11 +83,14 @@ public final class Infrastructure implements AutoCloseable {
         KafkaClusterTestKit kafka = startKafka(kafkaProxy);
         MongoServer mongo = null;
         try {
-            mongo = new MongoServer(options.dataDir() == null ? new MemoryBackend() : h2(options.dataDir()));
+            mongo = new MongoServer(options.dataDir() == null ? new KeyedMemoryBackend() : h2(options.dataDir()));
             int mongoPort = options.mongoPort() == 0 ? freePort() : options.mongoPort();
             mongo.bind(HOST, mongoPort);
             int smtp = options.smtpPort() == 0 ? freePort() : options.smtpPort();
             int imap = options.imapPort() == 0 ? freePort() : options.imapPort();
+            // GreenMail parses every mail it takes; without the provider named, Jakarta Mail looks it up through the
+            // ServiceLoader for each MIME part, reading the services files of every jar on the class path
+            System.getProperties().putIfAbsent(StreamProvider.class.getName(), "org.eclipse.angus.mail.util.MailStreamProvider");
             GreenMail mail = new GreenMail(new ServerSetup[] {
                     new ServerSetup(smtp, HOST, ServerSetup.PROTOCOL_SMTP),
                     new ServerSetup(imap, HOST, ServerSetup.PROTOCOL_IMAP)});
