@@ -1,7 +1,10 @@
 package dev.switchboard.devstack;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
@@ -33,6 +36,9 @@ import de.bwaldvogel.mongo.bson.Document;
  * the documents found through an index are still matched against the whole query.
  */
 final class KeyedMemoryBackend extends MemoryBackend {
+
+    /** Most values of an {@code $in} looked up one by one rather than scanned for. */
+    private static final int MAX_IN = 100;
 
     private final LongAdder matched = new LongAdder();
 
@@ -86,15 +92,24 @@ final class KeyedMemoryBackend extends MemoryBackend {
                     continue;
                 }
                 String key = index.getKeys().getFirst().getKey();
-                Object value = pinned(query, key);
-                if (value == null || query.size() == 1 && query.containsKey(key)) {
+                List<Object> values = pinnedValues(query, key);
+                if (values == null || query.size() == 1 && query.containsKey(key)) {
                     // nothing pinned, or a query the backend's own planning already serves
                     continue;
                 }
-                Document lookup = new Document(key, value);
-                if (index.canHandle(lookup)) {
-                    return matchDocuments(query, index.getPositions(lookup), orderBy, numberToSkip, limit, batchSize,
-                            fieldSelector);
+                // in the order of the collection, as the scan it replaces would give them
+                Set<Integer> positions = new TreeSet<>();
+                boolean served = true;
+                for (Object value : values) {
+                    Document lookup = new Document(key, value);
+                    if (!index.canHandle(lookup)) {
+                        served = false;
+                        break;
+                    }
+                    index.getPositions(lookup).forEach(positions::add);
+                }
+                if (served) {
+                    return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
                 }
             }
             // the secondary index that narrows the query most, unless none does
@@ -115,6 +130,40 @@ final class KeyedMemoryBackend extends MemoryBackend {
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
+    }
+
+    /**
+     * The values one of which {@code query} requires {@code key} to equal ({@code {key: v}} or {@code {key: {$in:
+     * [v, w]}}}), directly or in a top-level {@code $and}; null when it requires none of a few plain values.
+     */
+    private static List<Object> pinnedValues(Document query, String key) {
+        Object single = pinned(query, key);
+        if (single != null) {
+            return List.of(single);
+        }
+        if (query.get(key) instanceof Document operators && operators.size() == 1
+                && operators.get("$in") instanceof List<?> candidates && candidates.size() <= MAX_IN) {
+            List<Object> values = new ArrayList<>();
+            for (Object candidate : candidates) {
+                Object value = plain(candidate);
+                if (value == null) {
+                    return null;
+                }
+                values.add(value);
+            }
+            return values;
+        }
+        if (query.get("$and") instanceof List<?> terms) {
+            for (Object term : terms) {
+                if (term instanceof Document document) {
+                    List<Object> values = pinnedValues(document, key);
+                    if (values != null) {
+                        return values;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -100,6 +100,17 @@ class KeyedMemoryBackendTest {
     }
 
     @Test
+    void aFewIdsInAnInListAreLookedUpOneByOne() {
+        long before = backend.documentsMatched();
+
+        var found = tickets.find(Filters.and(Filters.in("_id", List.of("t1", "t2", "t3", "missing")),
+                Filters.eq("serviceId", "b"))).map(d -> d.getString("_id")).into(new ArrayList<>());
+
+        assertThat(found).containsExactly("t1", "t3");
+        assertThat(backend.documentsMatched() - before).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void queriesThatPinNothingStillScanAndFindEverything() {
         assertThat(tickets.countDocuments(Filters.eq("serviceId", "a"))).isEqualTo(DOCUMENTS / 2);
         assertThat(tickets.countDocuments(Filters.and(Filters.in("_id", List.of("t1", "t2", "t3")),
