@@ -38,7 +38,8 @@ public final class Bench {
     /** What a production deployment would run: tiered compilation up to C2, a throughput collector, a fixed heap. */
     static final List<String> PRODUCTION_JVM = List.of("-XX:+UseParallelGC", "-Xms1g", "-Xmx1g", "-Xss512k",
             "--enable-native-access=ALL-UNNAMED", "-Xlog:gc:stdout:utctime");
-    static final String MONGO_BACKEND = "mongo-java-server " + "in-memory backend (MemoryBackend)";
+    static final String MONGO_BACKEND = "mongo-java-server in-memory backend, with lookups through unique and "
+            + "secondary indexes (devstack KeyedMemoryBackend)";
     private static final Duration MAIL_PATIENCE = Duration.ofSeconds(180);
     private static final List<String> SERVICES = List.of("gateway", "account-service", "ticket-service",
             "attachment-service", "notification-service");
