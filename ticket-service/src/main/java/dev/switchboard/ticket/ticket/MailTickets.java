@@ -190,12 +190,16 @@ public class MailTickets {
     }
 
     /**
-     * {@code write} unless the message became something before. A delivery that lost the race on a unique index
-     * looks again and finds what the other one wrote; a random ticket id that collided is drawn anew.
+     * {@code write} unless the message became something before. The caller looked just before (an inbound message
+     * is checked as it arrives), so the write goes first and the unique indexes on the message's key and Message-ID
+     * decide: a write that collides on them finds what the earlier delivery wrote, and answers with that; a random
+     * ticket id that collided is drawn anew. Two lookups fewer for every message that is new.
      */
     private Mono<Handled> once(MailReceipt receipt, java.util.function.Supplier<Mono<Handled>> write) {
-        return Mono.defer(() -> importedAs(receipt).flatMap(earlier -> duplicate(receipt, earlier))
-                        .switchIfEmpty(Mono.defer(write)))
+        return Mono.defer(write)
+                .onErrorResume(DuplicateKeyException.class, collided -> importedAs(receipt)
+                        .flatMap(earlier -> duplicate(receipt, earlier))
+                        .switchIfEmpty(Mono.error(collided)))
                 .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance));
     }
 
