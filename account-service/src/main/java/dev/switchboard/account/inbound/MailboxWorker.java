@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,9 @@ final class MailboxWorker {
     /** How long one message may take the sink (attachments stored, outcome recorded) before it counts as failed. */
     private static final Duration SINK_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+    /** Most messages, and bytes, whose bodies one FETCH brings. */
+    private static final int PREFETCH_MESSAGES = 25;
+    private static final long PREFETCH_BYTES = 8L << 20;
     /** A session logs in again after this many IDLE renewals (with the default 25 min, every 100 min). */
     private static final int SESSION_RENEWALS = 4;
     /** The pause before logging in again after a server ended an IDLE or the connection. */
@@ -268,32 +274,76 @@ final class MailboxWorker {
         Arrays.sort(order, Comparator.comparingLong(i -> uids[i]));
         long maxSize = deps.properties().maxMessageSize().toBytes();
         MailboxStates.Position at = position;
-        for (int i : order) {
-            // "UID n:*" names the newest message even when its UID is below n
-            if (!running || uids[i] < from) {
-                continue;
+        int next = 0;
+        while (next < order.length && running) {
+            // the bodies of the next few messages in one FETCH, not one round trip (and reply) per message
+            int end = prefetchBodies(folder, messages, order, next, uids, from, maxSize);
+            for (int k = next; k < end; k++) {
+                int i = order[k];
+                // "UID n:*" names the newest message even when its UID is below n
+                if (!running || uids[i] < from) {
+                    continue;
+                }
+                at = handOn(messages[i], uidValidity, uids[i], maxSize, at);
             }
-            Message message = messages[i];
-            byte[] raw;
-            try {
-                raw = message.getSize() > maxSize ? null : bytes(message);
-            } catch (MessageRemovedException gone) {
-                // expunged by someone else since it was listed: nothing to import
-                advance(uidValidity, uids[i]);
-                at = new MailboxStates.Position(uidValidity, uids[i]);
-                continue;
-            }
-            var fetched = new FetchedMessage(mailbox.serviceId(), mailbox.mailboxId(), mailbox.accountId(),
-                    mailbox.address(), uidValidity, uids[i], raw, deps.clock().instant());
-            InboundOutcome outcome = deps.sink().accept(fetched).block(SINK_TIMEOUT);
-            if (outcome == null) {
-                throw new IllegalStateException("the sink completed without an outcome for " + fetched.key());
-            }
-            deps.metrics().fetched(mailbox);
-            advance(uidValidity, uids[i]);
-            at = new MailboxStates.Position(uidValidity, uids[i]);
+            next = end;
         }
         return at;
+    }
+
+    /**
+     * Fetches the bodies of the messages {@code order[from..]} names, as many as fit {@link #PREFETCH_MESSAGES} and
+     * {@link #PREFETCH_BYTES} (at least one), leaving out those too large to import; answers where the batch ends.
+     */
+    private static int prefetchBodies(IMAPFolder folder, Message[] messages, Integer[] order, int from, long[] uids,
+                                      long fromUid, long maxSize) throws MessagingException {
+        List<Message> batch = new ArrayList<>();
+        long bytes = 0;
+        int end = from;
+        while (end < order.length && end - from < PREFETCH_MESSAGES) {
+            Message message = messages[order[end]];
+            long size = message == null ? 0 : Math.max(message.getSize(), 0);
+            if (end > from && bytes + size > PREFETCH_BYTES) {
+                break;
+            }
+            if (message != null && uids[order[end]] >= fromUid && size <= maxSize) {
+                batch.add(message);
+                bytes += size;
+            }
+            end++;
+        }
+        if (batch.size() > 1) {
+            FetchProfile bodies = new FetchProfile();
+            bodies.add(IMAPFolder.FetchProfileItem.MESSAGE);
+            folder.fetch(batch.toArray(Message[]::new), bodies);
+        }
+        return end;
+    }
+
+    /** Hands one message to the sink and records its UID; the message's body is let go once it is handed on. */
+    private MailboxStates.Position handOn(Message message, long uidValidity, long uid, long maxSize,
+                                          MailboxStates.Position at) throws MessagingException {
+        byte[] raw;
+        try {
+            raw = message.getSize() > maxSize ? null : bytes(message);
+        } catch (MessageRemovedException gone) {
+            // expunged by someone else since it was listed: nothing to import
+            advance(uidValidity, uid);
+            return new MailboxStates.Position(uidValidity, uid);
+        } finally {
+            if (message instanceof IMAPMessage imap) {
+                imap.invalidateHeaders();
+            }
+        }
+        var fetched = new FetchedMessage(mailbox.serviceId(), mailbox.mailboxId(), mailbox.accountId(),
+                mailbox.address(), uidValidity, uid, raw, deps.clock().instant());
+        InboundOutcome outcome = deps.sink().accept(fetched).block(SINK_TIMEOUT);
+        if (outcome == null) {
+            throw new IllegalStateException("the sink completed without an outcome for " + fetched.key());
+        }
+        deps.metrics().fetched(mailbox);
+        advance(uidValidity, uid);
+        return new MailboxStates.Position(uidValidity, uid);
     }
 
     private static byte[] bytes(Message message) throws MessagingException {
