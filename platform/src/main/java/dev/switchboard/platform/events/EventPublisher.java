@@ -1,14 +1,13 @@
 package dev.switchboard.platform.events;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.switchboard.events.EventMetadata;
+import dev.switchboard.platform.reactive.Detached;
 import dev.switchboard.schemas.Topic;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -44,15 +43,9 @@ public final class EventPublisher {
         record.headers().add(EventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.TENANT, serviceId.getBytes(StandardCharsets.UTF_8));
-        return Mono.defer(() -> {
-            // the send goes on by itself: a caller that stops waiting (a timeout) must not interrupt the thread
-            // blocked in send(), and a failure after the caller left is nobody's error: the outcome is carried
-            // as a value, so it can never become an error without a subscriber
-            CompletableFuture<Throwable> outcome = Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending)
-                    .toFuture().handle((result, error) -> error);
-            return Mono.fromFuture(outcome, true)
-                    .flatMap(error -> Mono.<Void>error(error instanceof CompletionException wrapped
-                            && wrapped.getCause() != null ? wrapped.getCause() : error));
-        });
+        // the send goes on by itself: a caller that stops waiting (a timeout) must not interrupt the thread blocked
+        // in send()
+        return Mono.defer(() -> Detached.await(Mono.fromFuture(() -> kafka.send(record)).subscribeOn(sending)
+                .toFuture())).then();
     }
 }

@@ -1,13 +1,12 @@
 package dev.switchboard.platform.mongo;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.switchboard.platform.reactive.Detached;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,23 +27,8 @@ public final class TenantReadCache<T> {
 
     /** The tenant's document, read with {@code load} when not held; {@code load} must not complete empty. */
     public Mono<T> get(String serviceId, Function<String, Mono<T>> load) {
-        // a cancelled request must not cancel the read other requests share, and a read failing after a request
-        // left must not become an error without a subscriber: the outcome travels as a value
-        return Mono.defer(() -> {
-            CompletableFuture<Outcome<T>> outcome = cache.get(serviceId,
-                    (key, executor) -> load.apply(key).toFuture()).handle(Outcome::new);
-            return Mono.fromFuture(outcome, true).flatMap(Outcome::asMono);
-        });
-    }
-
-    private record Outcome<T>(T value, Throwable error) {
-        Mono<T> asMono() {
-            if (error == null) {
-                return Mono.justOrEmpty(value);
-            }
-            return Mono.error(error instanceof CompletionException wrapped && wrapped.getCause() != null
-                    ? wrapped.getCause() : error);
-        }
+        // a cancelled request must not cancel the read other requests share
+        return Mono.defer(() -> Detached.await(cache.get(serviceId, (key, executor) -> load.apply(key).toFuture())));
     }
 
     /** Forgets the tenant's document: the next {@link #get} reads it again. Call after every write of it. */

@@ -17,18 +17,42 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 class EventPublisherTest {
 
+    @SuppressWarnings("unchecked")
+    private final KafkaTemplate<String, byte[]> kafka = mock();
+    private final List<Throwable> dropped = new CopyOnWriteArrayList<>();
+    private final Scheduler sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
+    private final EventPublisher publisher = new EventPublisher(kafka, new EventSerde(), sending);
+
+    @BeforeEach
+    void watchForDroppedErrors() {
+        Hooks.onErrorDropped(dropped::add);
+    }
+
+    @AfterEach
+    void stop() {
+        Hooks.resetOnErrorDropped();
+        sending.dispose();
+    }
+
+    private Mono<Void> publish(String eventId) {
+        return publisher.publishEncoded("topic", "key", "Type", eventId, "tenant", new byte[] {1});
+    }
+
     @Test
     void aSendThatBlocksForMetadataNeverBlocksTheSubscribingThread() throws Exception {
-        KafkaTemplate<String, byte[]> kafka = mock();
         CountDownLatch brokerBack = new CountDownLatch(1);
         AtomicReference<String> sendingThread = new AtomicReference<>();
         when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
@@ -36,11 +60,9 @@ class EventPublisherTest {
             brokerBack.await(10, TimeUnit.SECONDS); // as send() does while the broker is unreachable
             return CompletableFuture.completedFuture(mock(SendResult.class));
         });
-        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
-        var publisher = new EventPublisher(kafka, new EventSerde(), sending);
 
         long started = System.nanoTime();
-        var done = publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant", new byte[] {1}).toFuture();
+        var done = publish("event-1").toFuture();
         long subscribeNanos = System.nanoTime() - started;
 
         assertThat(done).isNotDone();
@@ -48,12 +70,10 @@ class EventPublisherTest {
         brokerBack.countDown();
         done.get(10, TimeUnit.SECONDS);
         assertThat(sendingThread.get()).startsWith("test-kafka-send");
-        sending.dispose();
     }
 
     @Test
     void aCallerThatStopsWaitingLeavesTheSendToFinishAndNoErrorIsDropped() throws Exception {
-        KafkaTemplate<String, byte[]> kafka = mock();
         CountDownLatch brokerBack = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         CountDownLatch sendReturned = new CountDownLatch(1);
@@ -69,54 +89,33 @@ class EventPublisherTest {
             }
             return CompletableFuture.completedFuture(mock(SendResult.class));
         });
-        List<Throwable> dropped = new CopyOnWriteArrayList<>();
-        Hooks.onErrorDropped(dropped::add);
-        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
-        try {
-            var publisher = new EventPublisher(kafka, new EventSerde(), sending);
-            assertThatThrownBy(() -> publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant",
-                    new byte[] {1}).timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(TimeoutException.class);
 
-            brokerBack.countDown();
-            assertThat(sendReturned.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(interrupted).isFalse();
-            assertThat(dropped).isEmpty();
-        } finally {
-            Hooks.resetOnErrorDropped();
-            sending.dispose();
-        }
+        assertThatThrownBy(() -> publish("event-1").timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(TimeoutException.class);
+
+        brokerBack.countDown();
+        assertThat(sendReturned.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(interrupted).isFalse();
+        assertThat(dropped).isEmpty();
     }
 
     @Test
     void aSendThatFailsAfterTheCallerStoppedWaitingIsNoDroppedError() throws Exception {
-        KafkaTemplate<String, byte[]> kafka = mock();
         CompletableFuture<SendResult<String, byte[]>> result = new CompletableFuture<>();
         when(kafka.send(any(ProducerRecord.class))).thenReturn(result);
-        List<Throwable> dropped = new CopyOnWriteArrayList<>();
-        Hooks.onErrorDropped(dropped::add);
-        var sending = Schedulers.newBoundedElastic(2, 10, "test-kafka-send");
-        try {
-            var publisher = new EventPublisher(kafka, new EventSerde(), sending);
-            assertThatThrownBy(() -> publisher.publishEncoded("topic", "key", "Type", "event-1", "tenant",
-                    new byte[] {1}).timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
-                    .hasCauseInstanceOf(TimeoutException.class);
-            // the batch expires in the producer long after the caller gave up
-            result.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
-            Thread.sleep(200);
-            assertThat(dropped).isEmpty();
 
-            // a caller still waiting gets the failure itself
-            CompletableFuture<SendResult<String, byte[]>> failing = new CompletableFuture<>();
-            when(kafka.send(any(ProducerRecord.class))).thenReturn(failing);
-            var waiting = publisher.publishEncoded("topic", "key", "Type", "event-2", "tenant", new byte[] {1})
-                    .toFuture();
-            failing.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring"));
-            assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
-                    .hasCauseExactlyInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
-        } finally {
-            Hooks.resetOnErrorDropped();
-            sending.dispose();
-        }
+        assertThatThrownBy(() -> publish("event-1").timeout(Duration.ofMillis(200)).block(Duration.ofSeconds(5)))
+                .hasCauseInstanceOf(TimeoutException.class);
+        // the batch expires in the producer long after the caller gave up
+        result.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+        assertThat(dropped).isEmpty();
+
+        // a caller still waiting gets the failure itself
+        CompletableFuture<SendResult<String, byte[]>> failing = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(failing);
+        var waiting = publish("event-2").toFuture();
+        failing.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring"));
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .hasCauseExactlyInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
     }
 }
