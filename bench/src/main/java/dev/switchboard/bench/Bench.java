@@ -75,7 +75,7 @@ public final class Bench {
                     .resolve("service-%p.jfr"));
         }
         var stackOptions = new LocalStack.Options(Path.of("devstack", "target", "services").toAbsolutePath(),
-                work.resolve("logs"), new Infrastructure.Options(null, 0, 0, 0), 0, StackSecrets.generate(), demo,
+                work.resolve("logs"), Infrastructure.Options.measuring(), 0, StackSecrets.generate(), demo,
                 settings, jvm);
         var report = new Report(startedAt, jvm, MONGO_BACKEND, settings.get("notification-service"));
         try (LocalStack stack = LocalStack.start(stackOptions);

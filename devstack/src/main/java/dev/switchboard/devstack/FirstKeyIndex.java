@@ -54,7 +54,7 @@ final class FirstKeyIndex extends Index<Integer> {
      * index cannot narrow it.
      */
     synchronized int size(Document query) {
-        Object pinned = KeyedMemoryBackend.pinned(query, path);
+        Object pinned = QueryTerms.pinned(query, path);
         if (pinned != null) {
             Set<Integer> positions = positionsByValue.get(normalize(pinned));
             return positions == null ? 0 : positions.size();
@@ -68,7 +68,7 @@ final class FirstKeyIndex extends Index<Integer> {
 
     /** The positions the query can match among; only for a query {@link #size} did not answer -1 for. */
     synchronized List<Integer> candidates(Document query) {
-        Object pinned = KeyedMemoryBackend.pinned(query, path);
+        Object pinned = QueryTerms.pinned(query, path);
         if (pinned != null) {
             return List.copyOf(positionsByValue.getOrDefault(normalize(pinned), Set.of()));
         }
