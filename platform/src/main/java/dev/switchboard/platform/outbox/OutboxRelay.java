@@ -71,12 +71,65 @@ public final class OutboxRelay {
      */
     public Mono<Void> relay(String collection, Object id) {
         // deferred: callers chain it after their write (write.then(relay(...))), so it must start on subscription
+        return Mono.defer(() -> waitAtMostRelayTimeout(relayNow(collection, id, true)));
+    }
+
+    /**
+     * A claim for a document about to be inserted with pending events: the insert carries it
+     * ({@link InsertClaim#into}), so the document is claimed from its first moment and {@link #relayInserted}
+     * publishes it without a claiming write of its own. If this instance dies before relaying, the claim lapses
+     * after the claim timeout and the sweep takes the events then.
+     */
+    public InsertClaim claimForInsert() {
+        return new InsertClaim(UUID.randomUUID().toString(), Date.from(clock.instant().plus(properties.claimTimeout())));
+    }
+
+    /**
+     * What {@link #relay} does, for a document just inserted with {@code claim} and {@code events} (those it was
+     * inserted with): they are published from memory, then removed and the claim released in one write that also
+     * says whether more arrived meanwhile. One round trip fewer than {@link #relay}; the same waiting and failure
+     * rules.
+     */
+    public Mono<Void> relayInserted(String collection, Object id, InsertClaim claim, List<PendingEvent> events) {
         return Mono.defer(() -> {
-            CompletableFuture<Void> done = relayNow(collection, id, true).toFuture();
-            return Mono.fromFuture(done, true)
-                    .timeout(properties.relayTimeout())
-                    .onErrorResume(TimeoutException.class, error -> Mono.empty());
+            long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
+            Document inserted = new Document("pendingEvents", events.stream().map(OutboxRelay::document).toList());
+            Mono<Void> relaying = mongo.getCollection(collection)
+                    .flatMap(documents -> publishAll(documents, id, claim.id(), inserted)
+                            .flatMap(pass -> pass == Pass.NOTHING_PENDING ? Mono.<Void>empty()
+                                    : drain(documents, id, 1, deadline)))
+                    .onErrorResume(error -> {
+                        log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
+                        return Mono.empty();
+                    });
+            return waitAtMostRelayTimeout(relaying);
         });
+    }
+
+    /** The claim a new document is inserted with; see {@link #claimForInsert}. */
+    public record InsertClaim(String id, Date until) {
+
+        /** Puts the claim into the document about to be inserted. */
+        public Document into(Document document) {
+            document.put(CLAIM, new Document("id", id).append("until", until));
+            return document;
+        }
+    }
+
+    /**
+     * The caller (a request) waits at most the relay timeout; the relay goes on in the background and keeps its
+     * claim until it finished.
+     */
+    private Mono<Void> waitAtMostRelayTimeout(Mono<Void> relaying) {
+        CompletableFuture<Void> done = relaying.toFuture();
+        return Mono.fromFuture(done, true)
+                .timeout(properties.relayTimeout())
+                .onErrorResume(TimeoutException.class, error -> Mono.empty());
+    }
+
+    private static Document document(PendingEvent event) {
+        return new Document("eventId", event.eventId()).append("topic", event.topic()).append("key", event.key())
+                .append("type", event.type()).append("serviceId", event.serviceId()).append("payload", event.payload());
     }
 
     /** Relays until the document has nothing pending, or another relay holds it; never fails. */

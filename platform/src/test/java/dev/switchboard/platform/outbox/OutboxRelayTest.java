@@ -22,6 +22,10 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 
@@ -41,6 +45,8 @@ class OutboxRelayTest {
     private MongoClient client;
     private ReactiveMongoTemplate mongo;
     private final List<String> published = new CopyOnWriteArrayList<>();
+    /** The commands the relay sent to the database, by name. */
+    private final List<String> commands = new CopyOnWriteArrayList<>();
     private final KafkaTemplate<String, byte[]> kafka = mock();
     private final OutboxProperties properties = new OutboxProperties(List.of("things"), Duration.ofSeconds(1),
             Duration.ZERO, 100, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(1));
@@ -50,7 +56,15 @@ class OutboxRelayTest {
     void start() {
         server = new MongoServer(new MemoryBackend());
         var address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                })
+                .build());
         mongo = new ReactiveMongoTemplate(client, "relay-test");
         when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
             ProducerRecord<String, byte[]> record = call.getArgument(0);
@@ -151,6 +165,68 @@ class OutboxRelayTest {
         slowAck.complete(mock(SendResult.class));
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pending("doc-5").isEmpty());
+    }
+
+    @Test
+    void aDocumentInsertedWithItsClaimIsPublishedWithoutAClaimingWrite() {
+        var claim = relay.claimForInsert();
+        var events = pendingEvents("doc-8", "e1", "e2");
+        insertClaimed("doc-8", claim, events);
+        commands.clear();
+
+        relay.relayInserted("things", "doc-8", claim, events).block(Duration.ofSeconds(10));
+
+        assertThat(published).containsExactly("e1", "e2");
+        assertThat(commands).as("one write: remove the events, release the claim").containsExactly("findAndModify");
+        assertThat(pending("doc-8")).isEmpty();
+        assertThat(document("doc-8")).doesNotContainKey(OutboxRelay.CLAIM);
+    }
+
+    @Test
+    void eventsWrittenWhileAnInsertedDocumentWasPublishedAreRelayedToo() {
+        var claim = relay.claimForInsert();
+        var events = pendingEvents("doc-9", "e1");
+        insertClaimed("doc-9", claim, events);
+        // a change right after the insert, before its relay ran: its event waits behind the claim
+        mongo.getCollection("things").flatMap(c -> Mono.from(c.updateOne(new Document("_id", "doc-9"),
+                        new Document("$push", new Document("pendingEvents", eventDocument("doc-9", "e2"))))))
+                .block(Duration.ofSeconds(5));
+
+        relay.relayInserted("things", "doc-9", claim, events).block(Duration.ofSeconds(10));
+
+        assertThat(published).containsExactly("e1", "e2");
+        assertThat(pending("doc-9")).isEmpty();
+    }
+
+    @Test
+    void aFailedPublishOfAnInsertedDocumentGivesItsClaimBackAndKeepsTheEvents() {
+        when(kafka.send(any(ProducerRecord.class)))
+                .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker down")));
+        var claim = relay.claimForInsert();
+        var events = pendingEvents("doc-10", "e1");
+        insertClaimed("doc-10", claim, events);
+
+        relay.relayInserted("things", "doc-10", claim, events).block(Duration.ofSeconds(10));
+
+        assertThat(pending("doc-10")).hasSize(1);
+        assertThat(document("doc-10")).doesNotContainKey(OutboxRelay.CLAIM);
+    }
+
+    private static List<PendingEvent> pendingEvents(String id, String... eventIds) {
+        return java.util.Arrays.stream(eventIds).map(eventId -> new PendingEvent(eventId, "switchboard.test", id, "Test",
+                "tenant", eventId.getBytes(), Instant.EPOCH)).toList();
+    }
+
+    private void insertClaimed(String id, OutboxRelay.InsertClaim claim, List<PendingEvent> events) {
+        Document document = claim.into(new Document("_id", id).append("pendingEvents",
+                events.stream().map(event -> eventDocument(id, event.eventId())).toList()));
+        mongo.getCollection("things").flatMap(c -> Mono.from(c.insertOne(document))).block(Duration.ofSeconds(5));
+    }
+
+    private static Document eventDocument(String id, String eventId) {
+        return new Document("eventId", eventId).append("topic", "switchboard.test").append("key", id)
+                .append("type", "Test").append("serviceId", "tenant").append("payload", eventId.getBytes())
+                .append("createdAt", new Date(0));
     }
 
     private void insert(String id, Instant claimedUntil, String... eventIds) {

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.bson.Document;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -106,7 +107,8 @@ class TicketService implements InitializingBean {
                 return store(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed, wanted.keySet(),
                                 idempotency, correlationId), serviceId, idempotency)
                         .flatMap(stored -> !stored.created() ? repeat(stored.ticket())
-                                : relay.relay(Ticket.COLLECTION, stored.ticket().ticketId())
+                                : relay.relayInserted(Ticket.COLLECTION, stored.ticket().ticketId(), stored.claim(),
+                                                stored.ticket().pendingEvents())
                                         .then(files.referenced(serviceId, wanted.keySet()))
                                         .thenReturn(view(stored.ticket(), form.categoryName(), form.categoryFullName(),
                                                 usable, false).asCreated()));
@@ -114,20 +116,31 @@ class TicketService implements InitializingBean {
         });
     }
 
-    /** A ticket as stored: the new one, or ({@code created} false) the one an earlier request with the key made. */
-    record Stored(Ticket ticket, boolean created) {
+    /**
+     * A ticket as stored: the new one, inserted with its relay {@code claim}, or ({@code created} false, no claim)
+     * the one an earlier request with the key made.
+     */
+    record Stored(Ticket ticket, boolean created, OutboxRelay.InsertClaim claim) {
     }
 
     /**
-     * Inserts a new ticket. A colliding random id is retried with a fresh one; a key another request stored a
-     * ticket with in the meantime (the unique index decides the race) answers with that ticket.
+     * Inserts a new ticket, claimed for this instance's relay in the same write. A colliding random id is retried
+     * with a fresh one; a key another request stored a ticket with in the meantime (the unique index decides the
+     * race) answers with that ticket.
      */
     Mono<Stored> store(Supplier<Ticket> fresh, String serviceId, String idempotency) {
-        return Mono.fromSupplier(fresh).flatMap(mongo::insert).map(saved -> new Stored(saved, true))
+        return Mono.fromSupplier(fresh).flatMap(this::insertClaimed)
                 .onErrorResume(DuplicateKeyException.class, e -> idempotency == null ? Mono.error(e)
-                        : createdWith(serviceId, idempotency).map(earlier -> new Stored(earlier, false))
+                        : createdWith(serviceId, idempotency).map(earlier -> new Stored(earlier, false, null))
                                 .switchIfEmpty(Mono.error(e)))
                 .retryWhen(Retry.max(3).filter(DuplicateKeyException.class::isInstance));
+    }
+
+    private Mono<Stored> insertClaimed(Ticket ticket) {
+        var claim = relay.claimForInsert();
+        var document = new Document();
+        mongo.getConverter().write(ticket, document);
+        return mongo.insert(claim.into(document), Ticket.COLLECTION).thenReturn(new Stored(ticket, true, claim));
     }
 
     private Mono<Ticket> createdWith(String serviceId, String idempotency) {

@@ -3,6 +3,8 @@ package dev.switchboard.ticket.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,8 @@ import com.mongodb.reactivestreams.client.MongoClients;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.switchboard.platform.outbox.OutboxProperties;
+import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -31,7 +35,9 @@ class TicketIdempotencyTest {
     private final MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
     private final ReactiveMongoTemplate mongo = new ReactiveMongoTemplate(client, "tickets-test");
     /** Only the store step and the indexes are exercised: nothing else of the service is needed. */
-    private final TicketService tickets = new TicketService(mongo, null, null, null, null, null, null, null, null);
+    private final TicketService tickets = new TicketService(mongo, null, null, null, null, null, null,
+            new OutboxRelay(mongo, null, new OutboxProperties(List.of(Ticket.COLLECTION), null, null, 0, null,
+                    Duration.ofSeconds(60), null), Clock.systemUTC()), null);
     private final AtomicInteger ids = new AtomicInteger();
 
     @AfterEach
