@@ -40,8 +40,7 @@ public final class Infrastructure implements AutoCloseable {
      * @param mongoPort 0 for any free port
      * @param smtpPort  0 for any free port
      * @param imapPort  0 for any free port
-     */
-    /**
+     * @param faultProxies whether the services reach Mongo, the SMTP relay and Kafka through {@link FaultProxy}s
      * @param keyedMongo with no data directory, whether the in-memory Mongo server looks documents up through its
      *                   indexes ({@link KeyedMemoryBackend}) rather than scanning: the benchmark's choice. The test
      *                   stack keeps the scanning backend: with the keyed one, two runs of 2026-11-27 each had one
