@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,6 +95,48 @@ class EdgeHardeningIT {
         var response = stack.nhnClient().send("POST", EdgeAuthenticationIT.TICKET, "--x\r\n\r\n--x--\r\n",
                 Map.of("Content-Type", "multipart/form-data; boundary=x"));
         EdgeAuthenticationIT.assertEnvelopeError(response, 415, "multipart/form-data is accepted only by");
+    }
+
+    /**
+     * A refusal at the edge must leave the client's keep-alive connection readable. Reactor Netty 1.3.7 stopped
+     * reading a connection whose next request had arrived while the refusal was still being written: that request
+     * was never answered, and the client waited until its own timeout. Several connections at once, each an edge
+     * refusal followed by a routed read, made it happen several times in a few thousand requests.
+     */
+    @Test
+    void aConnectionKeepsBeingReadAfterTheEdgeRefusedARequestOnIt(LocalStack stack) throws Exception {
+        List<String> alternating = List.of("/nosuchtenant/api/v2/ticket/categories.json",
+                "/demo/api/v2/ticket/categories.json", "/api/v2/email/settings?domain=other",
+                "/demo/api/v2/ticket/categories.json");
+        int connections = 6;
+        int rounds = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Callable<Integer>> clients = IntStream.range(0, connections)
+                    .<Callable<Integer>>mapToObj(i -> () -> {
+                        // one client is one keep-alive connection: each request follows the one before on it
+                        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(Duration.ofSeconds(5)).build()) {
+                            int answered = 0;
+                            for (int round = 0; round < rounds; round++) {
+                                String path = alternating.get(round % alternating.size());
+                                var request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path))
+                                        // no answer at all is the defect; a slow machine still answers well within
+                                        .timeout(Duration.ofSeconds(30))
+                                        .header("X-Key", "nobody").header("X-Access-Token", "a.b.c").GET().build();
+                                var response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                                assertThat(response.statusCode()).as(path + " " + response.body()).isIn(200, 401, 404);
+                                answered++;
+                            }
+                            return answered;
+                        }
+                    }).toList();
+            for (Future<Integer> client : pool.invokeAll(clients)) {
+                assertThat(client.get()).isEqualTo(rounds);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private HttpResponse<String> get(String url) throws Exception {
