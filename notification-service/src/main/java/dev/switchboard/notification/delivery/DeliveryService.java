@@ -249,6 +249,15 @@ class DeliveryService {
      * failed: the lease then stays and runs out, and the delivery is claimed again.
      */
     Mono<Void> attempt(Delivery claimed) {
+        return attempt(claimed, () -> { });
+    }
+
+    /**
+     * One attempt, telling {@code serverDone} as soon as the mail server is done with it (it took the mail,
+     * refused it or could not be reached), before the outcome is recorded: the server is free for the tenant's
+     * next mail while this one's outcome is written. An attempt that reaches no server does not call it.
+     */
+    Mono<Void> attempt(Delivery claimed, Runnable serverDone) {
         if (claimed.committingAttempt() != null) {
             // the sender before died between the commit point and recording the outcome: the server most
             // likely has the mail, and sending it again is the duplicate this marker exists to prevent
@@ -265,7 +274,7 @@ class DeliveryService {
                 .flatMap(mail -> mail.isEmpty()
                         ? markFailed(claimed, null, claimed.recipient(), "Nothing to send: the event names no recipient")
                         : transports.transportFor(claimed.serviceId())
-                                .flatMap(transport -> send(claimed, mail.get(), transport)))
+                                .flatMap(transport -> send(claimed, mail.get(), transport, serverDone)))
                 .onErrorResume(UndecodableEventException.class,
                         e -> markFailed(claimed, null, claimed.recipient(), e.getMessage()))
                 .onErrorResume(e -> !(e instanceof RecordingFailed), e -> retryLater(claimed, null, null,
@@ -280,9 +289,9 @@ class DeliveryService {
         return tickets.render(claimed);
     }
 
-    private Mono<Void> send(Delivery claimed, OutboundMail mail, MailTransport transport) {
+    private Mono<Void> send(Delivery claimed, OutboundMail mail, MailTransport transport, Runnable serverDone) {
         String recipient = masked(mail.toMail());
-        return smtp(claimed, mail, transport).materialize().flatMap(outcome -> {
+        return smtp(claimed, mail, transport).materialize().doOnNext(outcome -> serverDone.run()).flatMap(outcome -> {
             if (!outcome.isOnError()) {
                 return markSent(claimed, transport.name(), recipient, mail.messageId());
             }

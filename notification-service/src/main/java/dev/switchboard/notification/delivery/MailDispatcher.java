@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * and deliveries whose sender died are claimed from the log. Claimed deliveries wait here, per tenant, for a
  * sender and their tenant's rate, and each is handed to {@link DeliveryService#attempt}.
  *
- * <p>Tenants cannot hold each other up: one tenant has at most {@code sending.perTenantConcurrency} of the
- * {@code sending.concurrency} senders, so a slow server of one tenant leaves the rest to the others; and each
+ * <p>Tenants cannot hold each other up: one tenant's mail is in at most {@code sending.perTenantConcurrency}
+ * conversations with a mail server at once, of the {@code sending.concurrency} senders, so a slow server of one
+ * tenant leaves the rest to the others (recording an outcome does not hold the share); and each
  * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance). An attempt's time counts from its
  * claim, so a delivery that waited here longer than a sixth of {@code relay.sendTimeout} takes its lease anew before
  * it starts (one write by id); stopping gives back whatever still waits.
@@ -139,13 +141,21 @@ class MailDispatcher implements SmartLifecycle {
     }
 
     private void send(Delivery claimed, boolean renew) {
+        // the tenant's share is about its mail server: taken back once the server is done, while the outcome is
+        // still being recorded (the sender itself is free only after that)
+        var shareReturned = new AtomicBoolean();
+        Runnable serverDone = () -> {
+            if (returnShare(claimed, shareReturned)) {
+                pump();
+            }
+        };
         (renew ? deliveries.renew(claimed) : Mono.just(claimed))
-                .flatMap(deliveries::attempt)
+                .flatMap(held -> deliveries.attempt(held, serverDone))
                 .timeout(sending.lease())
                 .doFinally(signal -> {
                     boolean claimMore;
+                    returnShare(claimed, shareReturned);
                     synchronized (this) {
-                        tenants.get(claimed.serviceId()).sending--;
                         inFlight--;
                         claimMore = moreDue;
                     }
@@ -156,6 +166,17 @@ class MailDispatcher implements SmartLifecycle {
                 })
                 .subscribe(null, error -> log.warn("Delivery {} attempt {} not recorded; retried once its lease "
                         + "runs out: {}", claimed.deliveryId(), claimed.attempts(), error.toString()));
+    }
+
+    /** Gives the tenant's share of one send back, once; whether this call did. */
+    private boolean returnShare(Delivery claimed, AtomicBoolean returned) {
+        if (!returned.compareAndSet(false, true)) {
+            return false;
+        }
+        synchronized (this) {
+            tenants.get(claimed.serviceId()).sending--;
+        }
+        return true;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -101,6 +102,20 @@ class DeliveryServiceTest {
         greenMail.stop();
         client.close();
         mongoServer.shutdownNow();
+    }
+
+    @Test
+    void theServerIsReportedDoneBeforeTheOutcomeIsRecorded() {
+        var service = service(Duration.ofSeconds(10));
+        var statusWhenServerDone = new AtomicReference<Delivery.Status>();
+
+        service.attempt(service.enqueue(owed()).block(WAIT), () -> statusWhenServerDone.set(delivery().status()))
+                .block(WAIT);
+
+        // the server had the mail while the delivery still read SENDING: the dispatcher frees the tenant's share then
+        assertThat(greenMail.getReceivedMessages()).hasSize(1);
+        assertThat(statusWhenServerDone.get()).isEqualTo(Delivery.Status.SENDING);
+        assertThat(delivery().status()).isEqualTo(Delivery.Status.SENT);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,7 @@ import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import jakarta.mail.Session;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /** The dispatcher against the Mongo wire server and SMTP servers on 127.0.0.1: tenants do not hold each other up. */
 class MailDispatcherTest {
@@ -121,6 +123,38 @@ class MailDispatcherTest {
     }
 
     @Test
+    void aTenantsShareIsFreeForItsNextMailOnceTheServerIsDoneNotWhenTheOutcomeIsRecorded() {
+        // attempts whose server is done at once and whose recording waits until the test lets it finish
+        var recorded = Sinks.<Void>empty();
+        var attempts = new CopyOnWriteArrayList<Delivery>();
+        var deliveries = mock(DeliveryService.class);
+        when(deliveries.attempt(any(), any())).thenAnswer(call -> {
+            attempts.add(call.getArgument(0));
+            call.<Runnable>getArgument(1).run();
+            return recorded.asMono();
+        });
+        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
+        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
+        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
+        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
+                base.messageIdDomain(), base.contactKeyset(), base.attachments(),
+                new NotificationProperties.Sending(4, 2, base.sending().lease(), Duration.ofMinutes(10),
+                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
+                        new NotificationProperties.Rate(1000, 1000)));
+        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher.start();
+        for (int i = 0; i < 6; i++) {
+            dispatcher.offer(leased("fast", "D" + i));
+        }
+
+        // four senders, the tenant's share two: all four senders busy recording, the rest waiting for a sender
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 4);
+        assertThat(dispatcher.inFlight()).isEqualTo(4);
+        recorded.tryEmitEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 6);
+    }
+
+    @Test
     void aTenantOverItsRateIsHeldBackNotFailedAndEveryMailGoesOutOnce() {
         dispatcher = dispatcher(new NotificationProperties.Rate(10, 2));
         for (int i = 0; i < 12; i++) {
@@ -178,6 +212,14 @@ class MailDispatcherTest {
 
     private void enqueue(String tenant, String ticketId) {
         dispatcher.offer(deliveries.enqueue(owed(tenant, ticketId)).block(WAIT));
+    }
+
+    /** A new delivery as {@link DeliveryService#enqueue} hands it over: leased to this instance, attempt 1. */
+    private static Delivery leased(String tenant, String ticketId) {
+        var now = Instant.now();
+        return new Delivery("ticket-ack:" + ticketId, tenant, ticketId, TicketMail.PURPOSE, null, null,
+                Delivery.Status.SENDING, "dev.switchboard.events.ticket.TicketCreated", new byte[] {1}, now, "c", now,
+                "me", now.plusSeconds(120), 1, now, null, null, null, now, now, null, List.of());
     }
 
     private static DeliveryService.Owed owed(String tenant, String ticketId) {
