@@ -71,6 +71,8 @@ public final class Bench {
                 + "; logs in " + work.resolve("logs"));
         List<String> jvm = new ArrayList<>(PRODUCTION_JVM);
         if (options.containsKey("profile")) {
+            // deep stacks: at the default 64 frames a Reactor chain loses the caller that explains a sample
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
             jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + work.resolve("logs")
                     .resolve("service-%p.jfr"));
         }
