@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.bson.BsonObjectId;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
@@ -28,7 +27,6 @@ import org.springframework.stereotype.Service;
 
 import com.mongodb.MongoGridFSException;
 import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 
@@ -59,6 +57,8 @@ class Attachments implements InitializingBean {
     private static final String EXPIRED = "expired";
     private static final int DOWNLOAD_BUFFER = 64 * 1024;
     private static final int SWEEP_BATCH = 100;
+    /** The GridFS bucket of the stored bytes: {@code files.files} and {@code files.chunks}. */
+    private static final String BUCKET = "files";
 
     /** A stored file's metadata as the vendor shows it. */
     record AttachmentView(String attachmentId, String fileName, String contentType, String disposition, long size,
@@ -91,7 +91,7 @@ class Attachments implements InitializingBean {
         this.outbox = outbox;
         this.relay = relay;
         this.clock = clock;
-        this.bucket = mongo.getMongoDatabase().map(database -> GridFSBuckets.create(database, "files")).cache();
+        this.bucket = mongo.getMongoDatabase().map(database -> GridFSBuckets.create(database, BUCKET)).cache();
     }
 
     /**
@@ -110,9 +110,10 @@ class Attachments implements InitializingBean {
         var guard = new UploadGuard(properties.maxSize().toBytes(), display(properties.maxSize().toBytes()), name);
         ObjectId fileId = new ObjectId();
         Flux<ByteBuffer> bytes = guard.watch(content);
-        var options = new GridFSUploadOptions().metadata(new Document("serviceId", serviceId));
-        // cancelled (the request's timeout), GridFS removes the chunks it wrote itself
-        return bucket.flatMap(files -> Mono.from(files.uploadFromPublisher(new BsonObjectId(fileId), name, bytes, options)))
+        return GridFsUpload.store(mongo, BUCKET, fileId, name, new Document("serviceId", serviceId), bytes)
+                // cancelled (the client left, the request's timeout): no partial file stays behind
+                .doOnCancel(() -> deleteFile(fileId).subscribe(null, error -> log.warn(
+                        "Chunks of the abandoned upload {} not removed: {}", fileId, error.toString())))
                 .then(Mono.defer(() -> mongo.insert(newAttachment(serviceId, name, guard, fileId, correlationId))))
                 .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
                 .flatMap(saved -> relay.relay(Attachment.COLLECTION, saved.attachmentId()).thenReturn(saved))
