@@ -143,12 +143,15 @@ public final class Bench {
     private static Report.TicketPhase ticketPhase(Target target, MailLatency mails, Map<String, Long> pids,
                                                   Path work) throws Exception {
         Map<String, Double> cpuBefore = ProcessCpu.snapshot(pids);
+        Double loadBefore = ProcessCpu.reapedChildren();
         var stats = GatlingRun.run(TicketSimulation.class, target, List.of(), work);
+        Double loadAfter = ProcessCpu.reapedChildren();
+        Double load = loadBefore == null || loadAfter == null ? null : loadAfter - loadBefore;
         Map<String, Long> acks = new LinkedHashMap<>();
         mails.tickets(target.runId()).forEach((id, createdAt) -> acks.put(id + ".ack", createdAt));
         var latency = awaitMails(mails, acks);
         return new Report.TicketPhase(target.rate(), target.seconds(), stats, latency,
-                ProcessCpu.since(cpuBefore, pids));
+                ProcessCpu.since(cpuBefore, pids), load);
     }
 
     private static Report.AnswerPhase answerPhase(Target target, int rate, int seconds, String stamp,

@@ -31,6 +31,21 @@ final class ProcessCpu {
         return cpu;
     }
 
+    /**
+     * CPU milliseconds of this process's children that ended and were waited for (the load generator's runs), or
+     * null where /proc is not there: the kernel adds a reaped child's time to its parent's {@code cutime} and
+     * {@code cstime}.
+     */
+    static Double reapedChildren() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 1000.0 / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static Map<String, Double> since(Map<String, Double> before, Map<String, Long> pids) {
         Map<String, Double> now = snapshot(pids);
         Map<String, Double> used = new LinkedHashMap<>();

@@ -14,8 +14,9 @@ import java.util.Map;
 /** The figures of one benchmark run, as a Markdown file with date, machine, versions and JVM settings. */
 final class Report {
 
+    /** @param loadMillis CPU of the load generator's process over the phase; null where it could not be read */
     record TicketPhase(double rate, int seconds, GatlingRun.Stats api, MailLatency.Result acks,
-                       Map<String, Double> cpuMillis) {
+                       Map<String, Double> cpuMillis, Double loadMillis) {
     }
 
     record AnswerPhase(int rate, GatlingRun.Stats api, MailLatency.Result mails) {
@@ -132,7 +133,7 @@ final class Report {
         if (sustained != null && !sustained.cpuMillis().isEmpty()) {
             long tickets = sustained.api().ok();
             out.append("\n## CPU per ticket at ").append((int) sustained.rate())
-                    .append("/s (API + acknowledgement, by process; the load generator not counted)\n\n")
+                    .append("/s (API + acknowledgement, by process; the load generator apart, not in all)\n\n")
                     .append("| process | CPU ms per ticket |\n|---|---|\n");
             double total = 0;
             for (var entry : sustained.cpuMillis().entrySet()) {
@@ -141,6 +142,11 @@ final class Report {
                         entry.getValue() / Math.max(1, tickets)));
             }
             out.append(String.format(Locale.ROOT, "| all | %.2f |%n", total / Math.max(1, tickets)));
+            if (sustained.loadMillis() != null) {
+                // it shares the two cores: what it uses is not there for the system
+                out.append(String.format(Locale.ROOT, "| load generator (Gatling, its start-up included) | %.2f |%n",
+                        sustained.loadMillis() / Math.max(1, tickets)));
+            }
             if (mongo != null && kafka != null) {
                 out.append(String.format(Locale.ROOT, "%nTickets/s as a share of the ceilings: %s of the gateway's,"
                                 + " %s of Mongo single inserts, %s of Kafka producer records.%n",
