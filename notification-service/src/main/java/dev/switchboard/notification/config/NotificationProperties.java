@@ -74,7 +74,8 @@ public record NotificationProperties(@DefaultValue Relay relay,
 
     /**
      * @param concurrency           mails sent at once per instance (virtual threads: each waits on its server)
-     * @param perTenantConcurrency  of those, the most one tenant's mail may use, so a slow server of one tenant
+     * @param perTenantConcurrency  of those, the most one tenant's mail may have in conversation with a mail server
+     *                              at once (recording an outcome holds none), so a slow server of one tenant
      *                              leaves the rest to the others; also the connections kept open per server
      * @param lease                 how long a claimed delivery is reserved for the instance sending it; longer
      *                              than an attempt, so it runs out only when its sender died
