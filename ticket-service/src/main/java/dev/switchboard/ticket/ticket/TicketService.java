@@ -27,6 +27,7 @@ import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.reactive.Detached;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.platform.web.NhnResponse;
 import dev.switchboard.ticket.attachment.AttachmentFile;
@@ -104,16 +105,27 @@ class TicketService implements InitializingBean {
                     return Mono.error(NhnApiException.invalid("Invalid ticket", failures));
                 }
                 boolean nameSealed = form.system("name").encrypt();
-                return store(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed, wanted.keySet(),
-                                idempotency, correlationId), serviceId, idempotency)
+                return storeAndRelay(() -> newTicket(serviceId, request, outcome.userFields(), nameSealed,
+                                wanted.keySet(), idempotency, correlationId), serviceId, idempotency)
                         .flatMap(stored -> !stored.created() ? repeat(stored.ticket())
-                                : relay.relayInserted(Ticket.COLLECTION, stored.ticket().ticketId(), stored.claim(),
-                                                stored.ticket().pendingEvents())
-                                        .then(files.referenced(serviceId, wanted.keySet()))
+                                : files.referenced(serviceId, wanted.keySet())
                                         .thenReturn(view(stored.ticket(), form.categoryName(), form.categoryFullName(),
                                                 usable, false).asCreated()));
             });
         });
+    }
+
+    /**
+     * Stores a new ticket (see {@link #store}) and relays its events. Once started it runs to its end whether or not
+     * the request still waits: a ticket inserted for a request that was cancelled meanwhile (the gateway's timeout,
+     * a client that left) has its events published now, not by the sweep once the insert's claim has run out.
+     */
+    Mono<Stored> storeAndRelay(Supplier<Ticket> fresh, String serviceId, String idempotency) {
+        return Mono.defer(() -> Detached.await(store(fresh, serviceId, idempotency)
+                .flatMap(stored -> !stored.created() ? Mono.just(stored)
+                        : relay.relayInserted(Ticket.COLLECTION, stored.ticket().ticketId(), stored.claim(),
+                                stored.ticket().pendingEvents()).thenReturn(stored))
+                .toFuture()));
     }
 
     /**

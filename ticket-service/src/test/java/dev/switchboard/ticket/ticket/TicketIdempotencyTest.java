@@ -2,10 +2,15 @@ package dev.switchboard.ticket.ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +28,7 @@ import dev.switchboard.platform.outbox.OutboxProperties;
 import dev.switchboard.platform.outbox.OutboxRelay;
 import dev.switchboard.platform.web.NhnApiException;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -98,6 +104,21 @@ class TicketIdempotencyTest {
         assertThat(tickets.store(() -> ticket("demo", mine), "demo", mine).block().created()).isTrue();
         assertThat(tickets.store(() -> ticket("other", theirs), "other", theirs).block().created()).isTrue();
         assertThat(count()).isEqualTo(5);
+    }
+
+    @Test
+    void aTicketStoredForARequestThatLeftStillHasItsEventsRelayedAtOnce() {
+        var relay = mock(OutboxRelay.class);
+        when(relay.claimForInsert()).thenReturn(new OutboxRelay.InsertClaim("c1", new Date()));
+        var relayed = new AtomicInteger();
+        when(relay.relayInserted(any(), any(), any(), any())).thenReturn(Mono.fromRunnable(relayed::incrementAndGet));
+        var service = new TicketService(mongo, null, null, null, null, null, null, relay, null);
+
+        // the client leaves (or the gateway's timeout fires) while the insert is on its way to the database
+        service.storeAndRelay(() -> ticket("demo", null), "demo", null).subscribe().dispose();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> relayed.get() == 1);
+        assertThat(count()).isEqualTo(1);
     }
 
     private long count() {
