@@ -25,6 +25,7 @@ import dev.switchboard.events.ticket.TicketStatusChanged;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxRelay;
+import dev.switchboard.platform.reactive.Detached;
 import dev.switchboard.platform.outbox.PendingEvent;
 import dev.switchboard.platform.web.NhnApiException;
 import dev.switchboard.ticket.attachment.AttachmentFiles;
@@ -223,6 +224,12 @@ class TicketLifecycle {
      * wrote, false when {@code change} found nothing to do (returned null).
      */
     private Mono<Boolean> change(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
+        // once started, the write and its relay run to their end whether or not the request still waits: a change
+        // written for a request that was cancelled meanwhile has its events published now, not by the sweep
+        return Mono.defer(() -> Detached.await(written(serviceId, ticketId, usercode, change).toFuture()));
+    }
+
+    private Mono<Boolean> written(String serviceId, String ticketId, String usercode, Function<Ticket, Change> change) {
         return Mono.defer(() -> tickets.load(serviceId, ticketId, usercode)
                             .flatMap(current -> {
                                 Change next = change.apply(current);
