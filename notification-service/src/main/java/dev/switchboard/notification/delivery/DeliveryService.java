@@ -246,16 +246,10 @@ class DeliveryService {
 
     /**
      * One attempt at a claimed delivery; completes when its outcome is recorded. Fails only when recording
-     * failed: the lease then stays and runs out, and the delivery is claimed again.
-     */
-    Mono<Void> attempt(Delivery claimed) {
-        return attempt(claimed, () -> { });
-    }
-
-    /**
-     * One attempt, telling {@code serverDone} as soon as the mail server is done with it (it took the mail,
-     * refused it or could not be reached), before the outcome is recorded: the server is free for the tenant's
-     * next mail while this one's outcome is written. An attempt that reaches no server does not call it.
+     * failed: the lease then stays and runs out, and the delivery is claimed again. {@code serverDone} runs as soon
+     * as the mail server is done with the attempt (it took the mail, refused it or could not be reached), before the
+     * outcome is recorded: the server is free for the tenant's next mail while this one's outcome is written. An
+     * attempt that reaches no server does not call it.
      */
     Mono<Void> attempt(Delivery claimed, Runnable serverDone) {
         if (claimed.committingAttempt() != null) {

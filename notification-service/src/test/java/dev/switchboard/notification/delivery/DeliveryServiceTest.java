@@ -125,7 +125,7 @@ class DeliveryServiceTest {
         var enqueued = service.enqueue(owed()).blockOptional(WAIT);
         assertThat(enqueued).isPresent();
         assertThat(service.enqueue(owed()).blockOptional(WAIT)).isEmpty();
-        service.attempt(enqueued.get()).block(WAIT);
+        service.attempt(enqueued.get(), () -> { }).block(WAIT);
         // the same event once more, after the mail went out
         assertThat(service.enqueue(owed()).blockOptional(WAIT)).isEmpty();
         assertThat(service.claimNext(Set.of()).blockOptional(WAIT)).isEmpty();
@@ -306,7 +306,7 @@ class DeliveryServiceTest {
         clock.advance(Duration.ofSeconds(30));
 
         var renewed = service.renew(claimed).block(WAIT);
-        service.attempt(renewed).block(WAIT);
+        service.attempt(renewed, () -> { }).block(WAIT);
 
         assertThat(renewed.attemptStartedAt()).isEqualTo(clock.instant());
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
@@ -354,7 +354,7 @@ class DeliveryServiceTest {
         clock.advance(properties(Duration.ofSeconds(10)).sending().lease().plusSeconds(1));
         var taken = other.claimNext(Set.of()).block(WAIT);
         assertThat(taken.attempts()).isEqualTo(2);
-        other.attempt(taken).block(WAIT);
+        other.attempt(taken, () -> { }).block(WAIT);
         assertThat(greenMail.getReceivedMessages()).hasSize(1);
     }
 
@@ -367,7 +367,7 @@ class DeliveryServiceTest {
                 new Update().set("owner", "other-pod/1").set("attempts", 2).set("committingAttempt", 2),
                 Delivery.COLLECTION).block(WAIT);
 
-        service.attempt(claimed).block(WAIT);
+        service.attempt(claimed, () -> { }).block(WAIT);
 
         assertThat(greenMail.getReceivedMessages()).isEmpty();
         assertThat(delivery().committingAttempt()).isEqualTo(2);
@@ -382,7 +382,7 @@ class DeliveryServiceTest {
         mongo.updateFirst(Query.query(Criteria.where("_id").is("ticket-ack:T1")),
                 new Update().set("owner", "other-pod/1").set("attempts", 2), Delivery.COLLECTION).block(WAIT);
 
-        service.attempt(claimed).block(WAIT);
+        service.attempt(claimed, () -> { }).block(WAIT);
 
         assertThat(greenMail.getReceivedMessages()).isEmpty();
         assertThat(delivery().committingAttempt()).as("a takeover must not take this for a mail handed over").isNull();
@@ -478,7 +478,7 @@ class DeliveryServiceTest {
 
     /** Enqueues the mail and sends it as its enqueuing instance does, under the lease taken with it. */
     private void sendEnqueued(DeliveryService service) {
-        service.attempt(service.enqueue(owed()).block(WAIT)).block(WAIT);
+        service.attempt(service.enqueue(owed()).block(WAIT), () -> { }).block(WAIT);
     }
 
     /** Claims and attempts what is due, one after the other, until nothing is. */
@@ -488,7 +488,7 @@ class DeliveryServiceTest {
             if (claimed.isEmpty()) {
                 return;
             }
-            service.attempt(claimed.get()).block(WAIT);
+            service.attempt(claimed.get(), () -> { }).block(WAIT);
         }
     }
 

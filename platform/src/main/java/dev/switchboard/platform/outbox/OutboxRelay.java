@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 import org.bson.Document;
@@ -30,6 +29,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 
 import dev.switchboard.platform.events.EventPublisher;
+import dev.switchboard.platform.reactive.Detached;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -94,15 +94,10 @@ public final class OutboxRelay {
         return Mono.defer(() -> {
             long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
             Document inserted = new Document("pendingEvents", events.stream().map(OutboxRelay::document).toList());
-            Mono<Void> relaying = mongo.getCollection(collection)
+            return waitAtMostRelayTimeout(leftToTheSweepOnFailure(mongo.getCollection(collection)
                     .flatMap(documents -> publishAll(documents, id, claim.id(), inserted)
                             .flatMap(pass -> pass == Pass.NOTHING_PENDING ? Mono.<Void>empty()
-                                    : drain(documents, id, 1, deadline)))
-                    .onErrorResume(error -> {
-                        log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
-                        return Mono.empty();
-                    });
-            return waitAtMostRelayTimeout(relaying);
+                                    : drain(documents, id, 1, deadline))), collection, id));
         });
     }
 
@@ -121,10 +116,17 @@ public final class OutboxRelay {
      * claim until it finished.
      */
     private Mono<Void> waitAtMostRelayTimeout(Mono<Void> relaying) {
-        CompletableFuture<Void> done = relaying.toFuture();
-        return Mono.fromFuture(done, true)
+        return Detached.await(relaying.toFuture())
                 .timeout(properties.relayTimeout())
                 .onErrorResume(TimeoutException.class, error -> Mono.empty());
+    }
+
+    /** A relay that fails leaves its events to the sweep: logged, never an error of the caller's. */
+    private Mono<Void> leftToTheSweepOnFailure(Mono<Void> relaying, String collection, Object id) {
+        return relaying.onErrorResume(error -> {
+            log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
+            return Mono.empty();
+        });
     }
 
     private static Document document(PendingEvent event) {
@@ -146,12 +148,8 @@ public final class OutboxRelay {
     Mono<Void> relayNow(String collection, Object id, boolean waitWhileClaimed) {
         // waiting for another relay's claim is only worth it while a caller waits for this one
         long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
-        return mongo.getCollection(collection)
-                .flatMap(documents -> drain(documents, id, 0, waitWhileClaimed ? deadline : 0))
-                .onErrorResume(error -> {
-                    log.warn("Relay of {} {} failed, the sweep will retry: {}", collection, id, describe(error));
-                    return Mono.empty();
-                });
+        return leftToTheSweepOnFailure(mongo.getCollection(collection)
+                .flatMap(documents -> drain(documents, id, 0, waitWhileClaimed ? deadline : 0)), collection, id);
     }
 
     private enum Pass { PUBLISHED, NOTHING_PENDING, CLAIMED_ELSEWHERE }
