@@ -64,7 +64,7 @@ public class ImapSessions {
         try (var deadline = new ConnectionDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
             Properties settings = verifier.settings(MailVerifier.Protocol.IMAP, ssl, address, deadline);
             settings.put("mail." + (ssl ? "imaps" : "imap") + ".timeout", Long.toString(readTimeout.toMillis()));
-            Session session = Session.getInstance(settings);
+            Session session = MailSessions.create(settings);
             IMAPStore store = null;
             try {
                 store = (IMAPStore) session.getStore(ssl ? "imaps" : "imap");

@@ -73,7 +73,7 @@ class MailVerifier {
         }
         String protocol = ssl ? kind.tls : kind.plain;
         try (var deadline = new ConnectionDeadline(properties.mailLoginDeadline(), Schedulers.parallel())) {
-            Session session = Session.getInstance(settings(kind, ssl, address, deadline));
+            Session session = MailSessions.create(settings(kind, ssl, address, deadline));
             try (Service service = kind == Protocol.IMAP ? session.getStore(protocol) : session.getTransport(protocol)) {
                 service.connect(host, port, user, password);
                 return new Outcome(null);
