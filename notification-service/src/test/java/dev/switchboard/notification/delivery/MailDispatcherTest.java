@@ -162,6 +162,8 @@ class MailDispatcherTest {
         }
 
         await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length == 12);
+        // the server has each mail a moment before its outcome is recorded
+        await().atMost(Duration.ofSeconds(15)).until(() -> sentCount() == 12);
         var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
         assertThat(sent).hasSize(12).allSatisfy(delivery -> assertThat(delivery.attempts()).isEqualTo(1));
     }
@@ -175,6 +177,7 @@ class MailDispatcherTest {
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> greenMail.getReceivedMessages().length == 13);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sentCount() == 13);
         var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
         assertThat(sent).hasSize(13).allSatisfy(delivery -> assertThat(delivery.attempts()).isEqualTo(1));
     }
@@ -205,9 +208,14 @@ class MailDispatcherTest {
         }
 
         await().atMost(Duration.ofSeconds(15)).until(() -> greenMail.getReceivedMessages().length >= 40);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sentCount() >= 40);
         var sent = mongo.find(Query.query(Criteria.where("status").is("SENT")), Delivery.class).collectList().block(WAIT);
         assertThat(sent).hasSize(40);
         assertThat(greenMail.getReceivedMessages()).hasSize(40);
+    }
+
+    private long sentCount() {
+        return mongo.count(Query.query(Criteria.where("status").is("SENT")), Delivery.class).block(WAIT);
     }
 
     private void enqueue(String tenant, String ticketId) {
