@@ -137,7 +137,7 @@ public final class LocalStack implements AutoCloseable {
                             concat(common, options.settingsOf("ticket-service")), merge(edge, Map.of(
                             "SWITCHBOARD_TICKET_PERSONALDATA_KEYSET", secrets.ticketKeyset(),
                             "SWITCHBOARD_TICKET_PERSONALDATA_HASHKEY", secrets.ticketHashKey(),
-                            "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET", secrets.contactPublicKeyset(),
+                            "SWITCHBOARD_TICKET_PERSONALDATA_CONTACTKEY", secrets.contactKey(),
                             "SWITCHBOARD_TICKET_INBOUND_PRIVATEKEYSET", secrets.inboundPrivateKeyset()))),
                     new ServiceProcesses.Spec("attachment-service", attachment, managementPorts.get("attachment-service"),
                             concat(common, options.settingsOf("attachment-service")), merge(edge, Map.of(
@@ -150,6 +150,8 @@ public final class LocalStack implements AutoCloseable {
                             "--switchboard.notification.transports.mail-hosts-allowed=127.0.0.1/32")),
                             options.settingsOf("notification-service")),
                             merge(edge, Map.of(
+                            "SWITCHBOARD_NOTIFICATION_CONTACTKEY", secrets.contactKey(),
+                            // contacts sealed with HPKE before the shared key, in a data directory kept from then
                             "SWITCHBOARD_NOTIFICATION_CONTACTKEYSET", secrets.contactPrivateKeyset(),
                             "SWITCHBOARD_NOTIFICATION_TRANSPORTS_SECRETSKEYSET", secrets.notificationKeyset()))),
                     new ServiceProcesses.Spec("gateway", gateway, managementPorts.get("gateway"), concat(common, List.of(

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 public record StackSecrets(String edgeSecret, String operatorToken, String accountKeyset, String notificationKeyset,
                            String edgePrivateKeyset, String edgePublicKeyset, String attachmentLinkKey,
                            String ticketKeyset, String ticketHashKey, String contactPrivateKeyset,
-                           String contactPublicKeyset, String inboundPrivateKeyset, String inboundPublicKeyset) {
+                           String contactPublicKeyset, String inboundPrivateKeyset, String inboundPublicKeyset,
+                           String contactKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -35,7 +36,8 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
         return new StackSecrets(Base64.getEncoder().encodeToString(edge), HexFormat.of().formatHex(operator),
                 Keysets.newAeadKeyset(), Keysets.newAeadKeyset(), edgeKeys.privateKeyset(), edgeKeys.publicKeyset(),
                 Keysets.newHashKey(), Keysets.newAeadKeyset(), Keysets.newHashKey(), contactKeys.privateKeyset(),
-                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset());
+                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset(),
+                Keysets.newAeadKeyset());
     }
 
     /** Kept by an older version: the secrets it did not have yet are added, the others stay. */
@@ -48,7 +50,8 @@ public record StackSecrets(String edgeSecret, String operatorToken, String accou
                 edgePublicKeyset, attachmentLinkKey == null ? Keysets.newHashKey() : attachmentLinkKey,
                 ticketKeyset == null ? Keysets.newAeadKeyset() : ticketKeyset,
                 ticketHashKey == null ? Keysets.newHashKey() : ticketHashKey, contactKeys.privateKeyset(),
-                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset());
+                contactKeys.publicKeyset(), inboundKeys.privateKeyset(), inboundKeys.publicKeyset(),
+                contactKey == null ? Keysets.newAeadKeyset() : contactKey);
     }
 
     static StackSecrets loadOrCreate(Path file, JsonMapper json) {

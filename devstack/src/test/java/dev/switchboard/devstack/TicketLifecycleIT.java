@@ -18,8 +18,7 @@ import dev.switchboard.devstack.TestTenants.TestTenant;
 import dev.switchboard.events.ticket.CustomerReplied;
 import dev.switchboard.events.ticket.TicketReplied;
 import dev.switchboard.events.ticket.TicketStatusChanged;
-import dev.switchboard.platform.crypto.HybridSeal;
-import dev.switchboard.platform.crypto.SealedContact;
+import dev.switchboard.platform.crypto.ContactSeal;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.schemas.Topic;
 import tools.jackson.databind.JsonNode;
@@ -80,7 +79,7 @@ class TicketLifecycleIT {
         // the address travels sealed for notification-service only: not in clear in any event of the ticket
         var replied = (TicketReplied) serde.decode(events.get(2));
         assertThat(replied.getEmail()).isNull();
-        assertThat(SealedContact.open(new HybridSeal.Opener(stack.secrets().contactPrivateKeyset()),
+        assertThat(new ContactSeal(stack.secrets().contactKey()).open(
                 replied.getSealedContact(), tenant.serviceId(), ticketId).email()).isEqualTo("lifecycle@example.com");
         events.forEach(record -> assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
                 .doesNotContain("lifecycle@example.com"));

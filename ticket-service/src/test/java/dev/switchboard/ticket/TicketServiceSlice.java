@@ -47,7 +47,7 @@ import reactor.core.publisher.Mono;
 public class TicketServiceSlice {
 
     /** The private half opens what ticket events seal for notification-service. */
-    public static final Keysets.KeyPair CONTACT_KEYS = Keysets.newKeyPair();
+    public static final String CONTACT_KEY = Keysets.newAeadKeyset();
     /** The public half seals inbound envelopes as account-service does. */
     public static final Keysets.KeyPair INBOUND_KEYS = Keysets.newKeyPair();
 
@@ -55,7 +55,7 @@ public class TicketServiceSlice {
     public static void properties(DynamicPropertyRegistry registry) {
         registry.add("switchboard.ticket.personal-data.keyset", Keysets::newAeadKeyset);
         registry.add("switchboard.ticket.personal-data.hash-key", Keysets::newHashKey);
-        registry.add("switchboard.ticket.personal-data.contact-public-keyset", CONTACT_KEYS::publicKeyset);
+        registry.add("switchboard.ticket.personal-data.contact-key", () -> CONTACT_KEY);
         registry.add("switchboard.ticket.inbound.private-keyset", INBOUND_KEYS::privateKeyset);
         // an upload event that has not come is not waited for long
         registry.add("switchboard.ticket.attachments.arrival-wait", () -> "200ms");

@@ -22,8 +22,11 @@ import jakarta.validation.constraints.NotBlank;
  * @param defaultFromName sender name when a tenant has not set one
  * @param defaultFromMail sender address when a tenant has not set one
  * @param messageIdDomain right-hand side of the Message-IDs Switchboard generates
- * @param contactKeyset   private Tink HPKE keyset opening the customer contacts ticket events carry sealed
- *                        for this service (secret store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEYSET})
+ * @param contactKey      the Tink AEAD keyset shared with ticket-service only, opening the customer contacts
+ *                        ticket events carry sealed (secret store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEY})
+ * @param contactKeyset   the private Tink HPKE keyset contacts were sealed for before the shared key; optional, needed
+ *                        only while such events may still be on the ticket topic or in the delivery log (secret
+ *                        store: {@code SWITCHBOARD_NOTIFICATION_CONTACTKEYSET})
  * @param attachments     where answer mails get the files their reply attached
  * @param sending         how many mails are sent at once and how long a claimed delivery is reserved
  */
@@ -33,7 +36,8 @@ public record NotificationProperties(@DefaultValue Relay relay,
                                      @DefaultValue("Switchboard") String defaultFromName,
                                      @DefaultValue("no-reply@switchboard.local") @NotBlank String defaultFromMail,
                                      @DefaultValue("switchboard.local") @NotBlank String messageIdDomain,
-                                     @NotBlank String contactKeyset,
+                                     @NotBlank String contactKey,
+                                     String contactKeyset,
                                      @DefaultValue Attachments attachments,
                                      @DefaultValue Sending sending) {
 
@@ -179,6 +183,6 @@ public record NotificationProperties(@DefaultValue Relay relay,
 
     @Override
     public String toString() {
-        return "NotificationProperties[relay=" + relay + ", defaultFromMail=" + defaultFromMail + ", contactKeyset=********]";
+        return "NotificationProperties[relay=" + relay + ", defaultFromMail=" + defaultFromMail + ", contactKey=********]";
     }
 }

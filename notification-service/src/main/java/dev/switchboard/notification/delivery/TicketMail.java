@@ -16,7 +16,7 @@ import dev.switchboard.notification.preferences.MailPreferences;
 import dev.switchboard.notification.preferences.MailPreferencesService;
 import dev.switchboard.notification.settings.SenderSettings;
 import dev.switchboard.notification.settings.SenderSettingsService;
-import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.ContactSeal;
 import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.events.UndecodableEventException;
@@ -52,14 +52,14 @@ class TicketMail {
     private final SenderSettingsService senderSettings;
     private final MailRenderer renderer;
     private final NotificationProperties properties;
-    private final HybridSeal.Opener contacts;
+    private final ContactSeal contacts;
     private final ReplyFiles replyFiles;
     private final EventSerde serde;
     private final MailPreferencesService preferences;
     private final TicketMailboxes mailboxes;
 
     TicketMail(SenderSettingsService senderSettings, MailRenderer renderer, NotificationProperties properties,
-               HybridSeal.Opener contacts, ReplyFiles replyFiles, EventSerde serde, MailPreferencesService preferences,
+               ContactSeal contacts, ReplyFiles replyFiles, EventSerde serde, MailPreferencesService preferences,
                TicketMailboxes mailboxes) {
         this.preferences = preferences;
         this.mailboxes = mailboxes;
@@ -155,7 +155,7 @@ class TicketMail {
      */
     private SealedContact contact(ByteBuffer sealed, String serviceId, String ticketId, String email, String username) {
         var contact = sealed == null ? new SealedContact(email, username)
-                : SealedContact.open(contacts, sealed.duplicate(), serviceId, ticketId);
+                : contacts.open(sealed, serviceId, ticketId);
         return contact.email() == null || contact.email().isBlank() ? null : contact;
     }
 

@@ -65,7 +65,7 @@ class NotificationPropertiesTest {
             new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yml"))
                     .forEach(environment.getPropertySources()::addLast);
             environment.getPropertySources().addFirst(
-                    new MapPropertySource("secrets", Map.of("switchboard.notification.contact-keyset", "keyset")));
+                    new MapPropertySource("secrets", Map.of("switchboard.notification.contact-key", "keyset")));
             ConfigurationPropertySources.attach(environment);
             return environment;
         } catch (java.io.IOException e) {

@@ -529,7 +529,7 @@ class DeliveryServiceTest {
         return new NotificationProperties(
                 new NotificationProperties.Relay("127.0.0.1", 25, null, null, false, Duration.ofSeconds(5),
                         Duration.ofSeconds(10), Duration.ofSeconds(10), sendTimeout),
-                "Switchboard", "no-reply@switchboard.local", "switchboard.local", "keyset",
+                "Switchboard", "no-reply@switchboard.local", "switchboard.local", "keyset", null,
                 new NotificationProperties.Attachments("http://127.0.0.1:8083", org.springframework.util.unit.DataSize
                         .ofMegabytes(10), Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new NotificationProperties.Sending(2, 2, sendTimeout.plusSeconds(60), Duration.ofSeconds(1),

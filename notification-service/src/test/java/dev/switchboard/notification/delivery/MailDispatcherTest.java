@@ -137,7 +137,7 @@ class MailDispatcherTest {
         when(deliveries.giveBack(any())).thenReturn(Mono.empty());
         var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
         var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
-                base.messageIdDomain(), base.contactKeyset(), base.attachments(),
+                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(4, 2, base.sending().lease(), Duration.ofMinutes(10),
                         base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
                         new NotificationProperties.Rate(1000, 1000)));
@@ -242,7 +242,7 @@ class MailDispatcherTest {
         var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
         var sending = base.sending();
         var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
-                base.messageIdDomain(), base.contactKeyset(), base.attachments(),
+                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(4, 2, sending.lease(), Duration.ofMillis(500),
                         sending.connectionIdleTimeout(), 100, sending.retry(), rate));
         var sendPool = new MailSendPool(properties);

@@ -4,7 +4,6 @@ import static org.mockito.Mockito.mock;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +47,7 @@ import dev.switchboard.notification.config.NotificationProperties;
 import dev.switchboard.notification.preferences.MailPreferencesService;
 import dev.switchboard.notification.settings.SenderSettingsService;
 import dev.switchboard.notification.transport.TenantSmtpSettings;
-import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.ContactSeal;
 import dev.switchboard.platform.crypto.Keysets;
 import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.crypto.SecretBox;
@@ -69,7 +68,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Everything runs in this one JVM, as on the product benchmark's shared cores: the Mongo wire server the local
  * stack runs (in-memory backend), GreenMail's SMTP server on 127.0.0.1, and the real listener, delivery service,
- * dispatcher, renderer (Avro decode, HPKE-sealed contact, the tenant's settings from Mongo), transports with the
+ * dispatcher, renderer (Avro decode, contact sealed with the shared key, the tenant's settings from Mongo), transports with the
  * relay's SMTP pool, and the outbox relay with its sweep. Only Kafka is left out: events go to a template that
  * discards them. Mocks stand only for what acknowledgements never call (answer files, administrators' notices).
  * Tickets enter through {@link TicketEventsListener#onRecord} on six threads (the topic's partitions), paced at
@@ -128,8 +127,8 @@ final class MailQueueBenchmark {
         });
         greenMail.start();
 
-        var keys = Keysets.newKeyPair();
-        var properties = properties(greenMail.getSmtp().getPort(), keys.privateKeyset(), sendingRate);
+        var contactKey = Keysets.newAeadKeyset();
+        var properties = properties(greenMail.getSmtp().getPort(), contactKey, sendingRate);
         var serde = new EventSerde();
         var kafka = new DiscardingKafka();
         var outboxProperties = new OutboxProperties(List.of(Delivery.COLLECTION), Duration.ofSeconds(2),
@@ -151,7 +150,7 @@ final class MailQueueBenchmark {
         var transports = new MailTransports(tenantSmtp, new dev.switchboard.platform.net.MailHostGuard(List.of()),
                 properties);
         var tickets = new TicketMail(senderSettings, new MailRenderer(), properties,
-                new HybridSeal.Opener(keys.privateKeyset()), mock(ReplyFiles.class), serde, preferences,
+                new ContactSeal(contactKey), mock(ReplyFiles.class), serde, preferences,
                 new TicketMailboxes(mongo));
         var sendPool = new MailSendPool(properties);
         var deliveries = new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),
@@ -160,7 +159,7 @@ final class MailQueueBenchmark {
         var dispatcher = new MailDispatcher(deliveries, mongo, properties);
         var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher);
 
-        var sealer = new HybridSeal.Sealer(keys.publicKeyset());
+        var sealer = new ContactSeal(contactKey);
         System.out.printf("Building %d ticket events...%n", warmup + mails);
         var warmupRecords = records("W", warmup, sealer, serde);
         var measuredRecords = records("M", mails, sealer, serde);
@@ -278,7 +277,7 @@ final class MailQueueBenchmark {
     }
 
     /** Ticket events as ticket-service publishes them: the customer's contact sealed for this service. */
-    private static List<Ticket> records(String prefix, int count, HybridSeal.Sealer sealer, EventSerde serde) {
+    private static List<Ticket> records(String prefix, int count, ContactSeal sealer, EventSerde serde) {
         List<Ticket> tickets = new ArrayList<>(count);
         byte[] type = TicketCreated.getClassSchema().getFullName().getBytes(StandardCharsets.UTF_8);
         for (int n = 0; n < count; n++) {
@@ -289,7 +288,7 @@ final class MailQueueBenchmark {
                             .setServiceId(TENANT).setProducer("ticket-service").setCorrelationId("c-" + ticketId).build())
                     .setTicketId(ticketId).setSubject("Printer jams on floor 3").setContent(CONTENT).setStatus("new")
                     .setEndUser(EndUser.newBuilder().setUsercode("member-" + n).build())
-                    .setSealedContact(ByteBuffer.wrap(new SealedContact(CUSTOMER, "Kim Lee").seal(sealer, TENANT, ticketId)))
+                    .setSealedContact(sealer.seal(new SealedContact(CUSTOMER, "Kim Lee"), TENANT, ticketId))
                     .setLanguage("en").setSource("api").setCreatedAt(now)
                     .build();
             var record = new ConsumerRecord<>(Topic.TICKET_EVENTS.topicName(), n % PARTITIONS, n, ticketId,
@@ -300,14 +299,14 @@ final class MailQueueBenchmark {
         return tickets;
     }
 
-    private static NotificationProperties properties(int smtpPort, String contactKeyset, int sendingRate) {
+    private static NotificationProperties properties(int smtpPort, String contactKey, int sendingRate) {
         var defaults = new NotificationProperties.Sending(16, 4, Duration.ofSeconds(120), Duration.ofSeconds(1),
                 Duration.ofSeconds(30), 100, new NotificationProperties.Retry(Duration.ofSeconds(30), 2.0,
                 Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(sendingRate, sendingRate));
         return new NotificationProperties(
                 new NotificationProperties.Relay("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(5),
                         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60)),
-                "Switchboard", "no-reply@switchboard.local", "switchboard.local", contactKeyset,
+                "Switchboard", "no-reply@switchboard.local", "switchboard.local", contactKey, null,
                 new NotificationProperties.Attachments("http://127.0.0.1:8083", DataSize.ofMegabytes(10),
                         Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 defaults);

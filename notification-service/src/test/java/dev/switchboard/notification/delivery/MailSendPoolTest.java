@@ -20,7 +20,7 @@ class MailSendPoolTest {
         var sending = defaults.sending();
         int concurrency = 12;
         var pool = new MailSendPool(new NotificationProperties(defaults.relay(), defaults.defaultFromName(),
-                defaults.defaultFromMail(), defaults.messageIdDomain(), defaults.contactKeyset(),
+                defaults.defaultFromMail(), defaults.messageIdDomain(), defaults.contactKey(), defaults.contactKeyset(),
                 defaults.attachments(), new NotificationProperties.Sending(concurrency, sending.perTenantConcurrency(),
                         sending.lease(), sending.pollInterval(), sending.connectionIdleTimeout(),
                         sending.connectionMaxMails(), sending.retry(), sending.rate())));

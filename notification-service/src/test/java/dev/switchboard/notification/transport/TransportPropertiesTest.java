@@ -29,7 +29,7 @@ class TransportPropertiesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(Scan.class)
-            .withPropertyValues("switchboard.notification.contact-keyset=unused");
+            .withPropertyValues("switchboard.notification.contact-key=unused");
 
     @Test
     void bindsWithItsDefaultsAndTheOperatorsAllowList() {

@@ -10,9 +10,10 @@ import java.util.function.IntConsumer;
 import javax.crypto.KeyAgreement;
 
 /**
- * Prints how many contacts one thread seals and opens per second with BoringSSL's X25519 (what HybridSeal uses
- * when Conscrypt loads) and with Tink's own Java one, and what one X25519 key generation plus agreement costs in
- * each implementation at hand. A benchmark, not a test: from {@code platform/}, with the test classpath in
+ * Prints how many contacts one thread seals and opens per second with the shared contact key ({@link ContactSeal}),
+ * and with HPKE as contacts were sealed before it, on BoringSSL's X25519 (what HybridSeal uses when Conscrypt loads)
+ * and on Tink's own Java one, and what one X25519 key generation plus agreement costs in each implementation at
+ * hand. A benchmark, not a test: from {@code platform/}, with the test classpath in
  * {@code cp.txt} ({@code dependency:build-classpath -Dmdep.includeScope=test}), run
  * {@code java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes:$(cat cp.txt)
  * dev.switchboard.platform.crypto.HybridSealBenchmark [seconds per measurement] [rounds]}.
@@ -37,7 +38,10 @@ public final class HybridSealBenchmark {
             Security.addProvider(conscrypt);
         }
         var contact = new SealedContact("kim.customer@example.com", "Kim Customer");
-        byte[] sealed = contact.seal(sealer, "demo", "T1");
+        String json = "{\"email\":\"kim.customer@example.com\",\"username\":\"Kim Customer\"}";
+        byte[] sealed = sealer.seal(json, "contact:demo:T1");
+        var shared = new ContactSeal(Keysets.newAeadKeyset());
+        ByteBuffer sharedSealed = shared.seal(contact, "demo", "T1");
         byte[] peer = com.google.crypto.tink.subtle.X25519.publicFromPrivate(
                 com.google.crypto.tink.subtle.X25519.generatePrivateKey());
         KeyPair jdkPeer = KeyPairGenerator.getInstance("X25519", "SunEC").generateKeyPair();
@@ -48,10 +52,12 @@ public final class HybridSealBenchmark {
         // rounds alternate, so a machine busy with other work slows both sides alike
         for (int round = 1; round <= rounds; round++) {
             System.out.printf("round %d%n", round);
-            report("seal, Tink's Java X25519", seconds, i -> contact.seal(javaSealer, "demo", "T" + i));
-            report("seal, HybridSeal.Sealer", seconds, i -> contact.seal(sealer, "demo", "T" + i));
-            report("open, Tink's Java X25519", seconds, i -> SealedContact.open(javaOpener, ByteBuffer.wrap(sealed), "demo", "T1"));
-            report("open, HybridSeal.Opener", seconds, i -> SealedContact.open(opener, ByteBuffer.wrap(sealed), "demo", "T1"));
+            report("seal, ContactSeal (shared key)", seconds, i -> shared.seal(contact, "demo", "T" + i));
+            report("open, ContactSeal (shared key)", seconds, i -> shared.open(sharedSealed, "demo", "T1"));
+            report("seal, Tink's Java X25519", seconds, i -> javaSealer.seal(json, "contact:demo:T" + i));
+            report("seal, HybridSeal.Sealer", seconds, i -> sealer.seal(json, "contact:demo:T" + i));
+            report("open, Tink's Java X25519", seconds, i -> SealedContact.openHpke(javaOpener, ByteBuffer.wrap(sealed), "demo", "T1"));
+            report("open, HybridSeal.Opener", seconds, i -> SealedContact.openHpke(opener, ByteBuffer.wrap(sealed), "demo", "T1"));
             report("X25519 keygen+DH, Tink's Java", seconds, i -> tinkJava(peer));
             report("X25519 keygen+DH, JDK SunEC XDH", seconds, i -> jca(Security.getProvider("SunEC"), jdkPeer));
             if (conscrypt != null) {

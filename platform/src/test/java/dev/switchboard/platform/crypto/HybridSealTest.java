@@ -24,11 +24,11 @@ import com.google.crypto.tink.hybrid.internal.X25519Conscrypt;
 class HybridSealTest {
 
     /** A contact sealed by the version that had only Tink's Java X25519, with the keyset it was sealed for. */
-    private static final String STORED_PRIVATE_KEYSET = """
+    static final String STORED_PRIVATE_KEYSET = """
             {"primaryKeyId":3596262737,"key":[{"keyData":{"typeUrl":"type.googleapis.com/google.crypto.tink.HpkePrivateKey",\
             "value":"EioSBggBEAEYAhogxkJkIkAWzpbohJenJkfTugYXre1Kv5f29fF+i0FVnWoaIL++Q5rrx9gegs/GrCTxwT9Fs+xjb8H9u3y44zoxKSeH",\
             "keyMaterialType":"ASYMMETRIC_PRIVATE"},"status":"ENABLED","keyId":3596262737,"outputPrefixType":"TINK"}]}""";
-    private static final String STORED_CONTACT = "AdZanVEaCalFeD8gFJakhdNr8tDl7oNvl0Ab3ZtvtLpucGBfXvv1fIxQV857+KW+fCoEj1r9tU5nz/"
+    static final String STORED_CONTACT = "AdZanVEaCalFeD8gFJakhdNr8tDl7oNvl0Ab3ZtvtLpucGBfXvv1fIxQV857+KW+fCoEj1r9tU5nz/"
             + "xp5nOPFv8i9m/BcumeaBBpLEueFkyi4cp/T/Fb8J4pCsZE1yvaYg==";
 
     /** Tink's output prefix (version byte and key id), then the sender's ephemeral X25519 public key. */
@@ -57,7 +57,7 @@ class HybridSealTest {
     @Test
     void opensAContactSealedBeforeBoringSslX25519() {
         var opener = new HybridSeal.Opener(STORED_PRIVATE_KEYSET);
-        assertThat(SealedContact.open(opener, ByteBuffer.wrap(Base64.getDecoder().decode(STORED_CONTACT)), "demo", "T1"))
+        assertThat(SealedContact.openHpke(opener, ByteBuffer.wrap(Base64.getDecoder().decode(STORED_CONTACT)), "demo", "T1"))
                 .isEqualTo(new SealedContact("kim@example.com", "Kim"));
     }
 

@@ -50,16 +50,4 @@ class SecretsTest {
         assertThatThrownBy(() -> new KeyedHash("00ff")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new KeyedHash("not hex")).isInstanceOf(IllegalStateException.class);
     }
-
-    @Test
-    void contactOpensOnlyForItsTicketWithTheRecipientsKey() {
-        var pair = Keysets.newKeyPair();
-        var contact = new SealedContact("kim@example.com", "Kim");
-        byte[] sealed = contact.seal(new HybridSeal.Sealer(pair.publicKeyset()), "demo", "T1");
-        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("kim@example.com");
-        var opener = new HybridSeal.Opener(pair.privateKeyset());
-        assertThat(SealedContact.open(opener, java.nio.ByteBuffer.wrap(sealed), "demo", "T1")).isEqualTo(contact);
-        assertThatThrownBy(() -> SealedContact.open(opener, java.nio.ByteBuffer.wrap(sealed), "demo", "T2"))
-                .isInstanceOf(IllegalStateException.class);
-    }
 }

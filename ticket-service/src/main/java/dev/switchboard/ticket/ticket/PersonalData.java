@@ -7,7 +7,7 @@ import java.util.Locale;
 
 import org.springframework.stereotype.Component;
 
-import dev.switchboard.platform.crypto.HybridSeal;
+import dev.switchboard.platform.crypto.ContactSeal;
 import dev.switchboard.platform.crypto.KeyedHash;
 import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.crypto.SecretBox;
@@ -34,12 +34,12 @@ class PersonalData {
 
     private final SecretBox box;
     private final KeyedHash hash;
-    private final HybridSeal.Sealer forNotification;
+    private final ContactSeal forNotification;
 
     PersonalData(PersonalDataKeys keys) {
         this.box = new SecretBox(keys.keyset());
         this.hash = new KeyedHash(keys.hashKey());
-        this.forNotification = new HybridSeal.Sealer(keys.contactPublicKeyset());
+        this.forNotification = new ContactSeal(keys.contactKey());
     }
 
     /** Where to mail the customer, sealed for notification-service; null when there is no address. */
@@ -47,7 +47,7 @@ class PersonalData {
         if (email == null || email.isBlank()) {
             return null;
         }
-        return ByteBuffer.wrap(new SealedContact(email, username).seal(forNotification, serviceId, ticketId));
+        return forNotification.seal(new SealedContact(email, username), serviceId, ticketId);
     }
 
     Ticket.EndUser seal(String serviceId, String ticketId, EndUserBody body, boolean nameSealed) {

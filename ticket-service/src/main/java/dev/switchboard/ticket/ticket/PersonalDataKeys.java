@@ -12,12 +12,13 @@ import jakarta.validation.constraints.NotBlank;
  * @param keyset  Tink AEAD keyset (JSON) sealing e-mail, phone, the name when its field says so, and
  *                user fields marked {@code encrypt}
  * @param hashKey HMAC-SHA256 key (hex, at least 32 bytes) of the keyed hashes the list filters look up
- * @param contactPublicKeyset notification-service's public Tink HPKE keyset: events carry where to mail
- *                sealed with it ({@code SWITCHBOARD_TICKET_PERSONALDATA_CONTACTPUBLICKEYSET})
+ * @param contactKey the Tink AEAD keyset shared with notification-service only: events carry where to mail sealed
+ *                with it ({@code SWITCHBOARD_TICKET_PERSONALDATA_CONTACTKEY}, the same value as notification-service's
+ *                {@code SWITCHBOARD_NOTIFICATION_CONTACTKEY})
  */
 @ConfigurationProperties("switchboard.ticket.personal-data")
 @Validated
-record PersonalDataKeys(@NotBlank String keyset, @NotBlank String hashKey, @NotBlank String contactPublicKeyset) {
+record PersonalDataKeys(@NotBlank String keyset, @NotBlank String hashKey, @NotBlank String contactKey) {
 
     @Override
     public String toString() {

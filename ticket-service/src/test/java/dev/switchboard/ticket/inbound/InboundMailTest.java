@@ -35,6 +35,7 @@ import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.events.ticket.CustomerReplied;
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.events.ticket.TicketStatusChanged;
+import dev.switchboard.platform.crypto.ContactSeal;
 import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.crypto.SealedContact;
 import dev.switchboard.platform.events.EventHeaders;
@@ -125,7 +126,7 @@ class InboundMailTest {
         assertThat(created.getSourceMailbox()).as("the acknowledgement's Reply-To").isEqualTo("help@demo.example");
         assertThat(created.getCategoryId()).isNull();
         assertThat(created.getAttachmentIds()).containsExactly("a1", "a2");
-        var contact = SealedContact.open(new HybridSeal.Opener(TicketServiceSlice.CONTACT_KEYS.privateKeyset()),
+        var contact = new ContactSeal(TicketServiceSlice.CONTACT_KEY).open(
                 created.getSealedContact(), DEMO, handled.ticketId());
         assertThat(contact).isEqualTo(new SealedContact("kim.home@customer.example", "Kim Lee"));
         var answer = (InboundEmailHandled) events.get(1);
@@ -152,7 +153,7 @@ class InboundMailTest {
         var ticket = ticket(handled.ticketId());
         assertThat(ticket.getString("subject")).isEqualTo("(no subject)");
         var created = (TicketCreated) pending(ticket).getFirst();
-        assertThat(SealedContact.open(new HybridSeal.Opener(TicketServiceSlice.CONTACT_KEYS.privateKeyset()),
+        assertThat(new ContactSeal(TicketServiceSlice.CONTACT_KEY).open(
                 created.getSealedContact(), DEMO, handled.ticketId()))
                 .isEqualTo(new SealedContact("anon@customer.example", null));
     }

@@ -15,7 +15,7 @@ import dev.switchboard.ticket.ticket.TicketRequests.EndUserBody;
 class PersonalDataTest {
 
     static final PersonalData PERSONAL = new PersonalData(
-            new PersonalDataKeys(Keysets.newAeadKeyset(), Keysets.newHashKey(), Keysets.newKeyPair().publicKeyset()));
+            new PersonalDataKeys(Keysets.newAeadKeyset(), Keysets.newHashKey(), Keysets.newAeadKeyset()));
 
     @Test
     void emailAndPhoneAreSealedAndOpenOnlyInTheirOwnTicket() {
