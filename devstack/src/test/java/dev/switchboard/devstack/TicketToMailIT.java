@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import dev.switchboard.events.EventMetadata;
 import dev.switchboard.events.notification.EmailSent;
 import dev.switchboard.events.ticket.EndUser;
 import dev.switchboard.events.ticket.TicketCreated;
+import dev.switchboard.platform.crypto.HybridSeal;
 import dev.switchboard.platform.events.EventHeaders;
 import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.schemas.Topic;
@@ -165,6 +167,34 @@ class TicketToMailIT {
 
         awaitMails(stack, ticketId + "M", 1);
         assertThat(mailsFor(stack, ticketId)).hasSize(1);
+    }
+
+    @Test
+    void aTicketWhoseContactWasSealedWithHpkeBeforeTheSharedKeyIsStillMailed(LocalStack stack) throws Exception {
+        var response = createWithFreshUpload(stack.nhnClient(), "/demo/openapi/v1/ticket.json", seedBody(stack));
+        String ticketId = LocalStack.JSON.readTree(response.body()).path("result").path("content").path("ticketId").asString();
+        ConsumerRecord<String, byte[]> original = TopicTraffic.records(stack, Topic.TICKET_EVENTS, ticketId, 1).getFirst();
+        var serde = new EventSerde();
+        TicketCreated event = (TicketCreated) serde.decode(original);
+        // as the version before the shared key sealed it: JSON under HPKE for notification-service's public key
+        String earlierTicket = ticketId + "H";
+        byte[] hpke = new HybridSeal.Sealer(stack.secrets().contactPublicKeyset()).seal(
+                "{\"email\":\"hpke-era@example.com\",\"username\":\"Kim\"}", "contact:" + event.getMetadata().getServiceId()
+                        + ":" + earlierTicket);
+        TicketCreated earlier = TicketCreated.newBuilder(event)
+                .setMetadata(EventMetadata.newBuilder(event.getMetadata()).setEventId(UUID.randomUUID().toString()).build())
+                .setTicketId(earlierTicket).setSealedContact(ByteBuffer.wrap(hpke))
+                .build();
+        try (var producer = TopicTraffic.producer(stack)) {
+            var record = new ProducerRecord<>(Topic.TICKET_EVENTS.topicName(), earlierTicket, serde.encode(earlier));
+            record.headers().add(EventHeaders.TYPE, original.headers().lastHeader(EventHeaders.TYPE).value());
+            record.headers().add(EventHeaders.ID, earlier.getMetadata().getEventId().getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+
+        var mail = awaitMails(stack, earlierTicket, 1).getFirst();
+        assertThat(mail.getAllRecipients()).extracting(address -> ((InternetAddress) address).getAddress())
+                .containsExactly("hpke-era@example.com");
     }
 
     /**
