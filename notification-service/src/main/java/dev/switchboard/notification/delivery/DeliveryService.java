@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.bson.Document;
+import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,6 +37,12 @@ import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.ConfigurableMimeFileTypeMap;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.reactivestreams.client.MongoCollection;
 
 import dev.switchboard.events.EventMetadata;
 import dev.switchboard.events.mailbox.ExternalAccountDisabled;
@@ -165,28 +174,23 @@ class DeliveryService {
         var leased = new Delivery(owed.deliveryId(), owed.serviceId(), owed.ticketId(), owed.purpose(), null, null,
                 Delivery.Status.SENDING, owed.eventType(), owed.event(), owed.eventAt(), owed.correlationId(), now,
                 owner, now.plus(lease), 1, now, null, null, null, now, now, null, List.of());
-        var update = new Update()
-                .setOnInsert("serviceId", leased.serviceId())
-                .setOnInsert("ticketId", leased.ticketId())
-                .setOnInsert("purpose", leased.purpose())
-                .setOnInsert("eventType", leased.eventType())
-                .setOnInsert("event", leased.event())
-                .setOnInsert("eventAt", leased.eventAt())
-                .setOnInsert("correlationId", leased.correlationId())
-                .setOnInsert("status", leased.status())
-                .setOnInsert("owner", leased.owner())
-                .setOnInsert("leaseUntil", leased.leaseUntil())
-                .setOnInsert("attempts", leased.attempts())
-                .setOnInsert("attemptStartedAt", leased.attemptStartedAt())
-                .setOnInsert("nextAttemptAt", leased.nextAttemptAt())
-                .setOnInsert("createdAt", leased.createdAt())
-                .setOnInsert("updatedAt", leased.updatedAt())
-                .setOnInsert("pendingEvents", leased.pendingEvents());
-        return mongo.upsert(byId(owed.deliveryId()), update, Delivery.class)
+        // the document as the template maps a Delivery (enum names, dates, binary), written without its mapping:
+        // one of three writes per mail
+        var fields = new Document("serviceId", leased.serviceId()).append("ticketId", leased.ticketId())
+                .append("purpose", leased.purpose()).append("eventType", leased.eventType())
+                .append("event", leased.event() == null ? null : new Binary(leased.event()))
+                .append("eventAt", date(leased.eventAt())).append("correlationId", leased.correlationId())
+                .append("status", leased.status().name()).append("owner", leased.owner())
+                .append("leaseUntil", date(leased.leaseUntil())).append("attempts", leased.attempts())
+                .append("attemptStartedAt", date(leased.attemptStartedAt()))
+                .append("nextAttemptAt", date(leased.nextAttemptAt())).append("createdAt", date(leased.createdAt()))
+                .append("updatedAt", date(leased.updatedAt())).append("pendingEvents", List.of());
+        return deliveries().flatMap(collection -> Mono.from(collection.updateOne(idIs(owed.deliveryId()),
+                        new Document("$setOnInsert", fields), new UpdateOptions().upsert(true))))
                 .filter(result -> result.getUpsertedId() != null)
                 .map(inserted -> leased)
                 // two copies of one event racing: the other inserted it
-                .onErrorResume(DuplicateKeyException.class, e -> Mono.empty());
+                .onErrorResume(DeliveryService::duplicateKey, e -> Mono.empty());
     }
 
     /**
@@ -329,25 +333,32 @@ class DeliveryService {
      * point itself), and the send is aborted.
      */
     private void reachCommitPoint(Delivery claimed, MailTransport transport, OutboundMail mail) throws MessagingException {
-        Delivery before;
+        Document before;
         try {
-            var query = byId(claimed.deliveryId());
-            query.fields().include("status", "owner", "attempts", "committingAttempt");
-            before = mongo.findAndModify(query, new Update().set("committingAttempt", claimed.attempts())
-                            .set("transport", transport.name()).set("recipient", masked(mail.toMail()))
-                            .set("messageId", mail.messageId())
-                            .set("updatedAt", clock.instant()), Delivery.class)
-                    .block(COMMIT_POINT_WRITE);
+            var update = new Document("$set", new Document("committingAttempt", claimed.attempts())
+                    .append("transport", transport.name()).append("recipient", masked(mail.toMail()))
+                    .append("messageId", mail.messageId()).append("updatedAt", date(clock.instant())));
+            var options = new FindOneAndUpdateOptions().projection(new Document("status", 1).append("owner", 1)
+                    .append("attempts", 1).append("committingAttempt", 1));
+            before = deliveries().flatMap(collection -> Mono.from(collection.findOneAndUpdate(
+                    idIs(claimed.deliveryId()), update, options))).block(COMMIT_POINT_WRITE);
         } catch (RuntimeException e) {
             throw new MessagingException("Could not record the commit point of delivery " + claimed.deliveryId()
                     + "; not handing the mail over: " + e.getMessage());
         }
         if (before == null || !heldBy(before, claimed)) {
             if (before != null) {
-                takeBackCommitPoint(claimed, before.committingAttempt());
+                takeBackCommitPoint(claimed, before.getInteger("committingAttempt"));
             }
             throw new MessagingException("The lease of delivery " + claimed.deliveryId() + " was lost; not handing the mail over");
         }
+    }
+
+    /** Whether the lease a delivery document shows is the one taken with this claim. */
+    private boolean heldBy(Document current, Delivery claimed) {
+        return Delivery.Status.SENDING.name().equals(current.getString("status"))
+                && owner.equals(current.getString("owner"))
+                && Integer.valueOf(claimed.attempts()).equals(current.getInteger("attempts"));
     }
 
     private boolean heldBy(Delivery current, Delivery claimed) {
@@ -381,9 +392,10 @@ class DeliveryService {
                 .setRecipient(domainOnly(recipient)).setRecipientDomain(domainOf(recipient)).setSentAt(now)
                 .setTransport(transport).setAttempts(claimed.attempts()).setLatencyMillis(latency(claimed, now))
                 .build();
-        var update = new Update().set("status", Delivery.Status.SENT).set("updatedAt", now).set("sentAt", now)
-                .set("transport", transport).set("recipient", recipient).set("messageId", messageId).unset("lastError")
-                .unset("event");
+        var set = new Document("status", Delivery.Status.SENT.name()).append("updatedAt", date(now))
+                .append("sentAt", date(now)).append("transport", transport).append("recipient", recipient)
+                .append("messageId", messageId);
+        var unset = new Document("lastError", "").append("event", "");
         Mono<Boolean> published = publisher.publish(claimed.deliveryId(), event)
                 .timeout(PUBLISH_WAIT)
                 .thenReturn(true)
@@ -392,11 +404,17 @@ class DeliveryService {
                             claimed.deliveryId(), e.toString());
                     return Mono.just(false);
                 });
-        return record(published.flatMap(done -> done
-                ? mongo.updateFirst(byId(claimed.deliveryId()), update, Delivery.class).then()
-                : mongo.updateFirst(byId(claimed.deliveryId()),
-                                update.push("pendingEvents", outbox.pending(claimed.deliveryId(), event)), Delivery.class)
-                        .then(outboxRelay.relay(Delivery.COLLECTION, claimed.deliveryId()))));
+        return record(published.flatMap(done -> {
+            if (done) {
+                return deliveries().flatMap(collection -> Mono.from(collection.updateOne(idIs(claimed.deliveryId()),
+                        new Document("$set", set).append("$unset", unset)))).then();
+            }
+            var update = new Update().push("pendingEvents", outbox.pending(claimed.deliveryId(), event));
+            set.forEach(update::set);
+            unset.keySet().forEach(update::unset);
+            return mongo.updateFirst(byId(claimed.deliveryId()), update, Delivery.class)
+                    .then(outboxRelay.relay(Delivery.COLLECTION, claimed.deliveryId()));
+        }));
     }
 
     /** The one id of a delivery's {@code EmailSent}, however often it is published. */
@@ -652,6 +670,23 @@ class DeliveryService {
             return "***";
         }
         return address.charAt(0) + "***" + address.substring(at);
+    }
+
+    private Mono<MongoCollection<Document>> deliveries() {
+        return mongo.getCollection(Delivery.COLLECTION);
+    }
+
+    private static Document idIs(String deliveryId) {
+        return new Document("_id", deliveryId);
+    }
+
+    private static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    private static boolean duplicateKey(Throwable error) {
+        return error instanceof DuplicateKeyException || error instanceof MongoWriteException write
+                && write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
     }
 
     private static Query byId(String deliveryId) {

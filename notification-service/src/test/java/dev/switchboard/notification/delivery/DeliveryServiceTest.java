@@ -119,6 +119,53 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void theDeliveryLogKeepsOneDocumentLayoutFromEnqueueToSent() {
+        var clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        var service = service(Duration.ofSeconds(10), clock);
+
+        var enqueued = service.enqueue(owed()).block(WAIT);
+        var owedDocument = rawDelivery();
+        assertThat(owedDocument.keySet()).containsExactlyInAnyOrder("_id", "serviceId", "ticketId", "purpose",
+                "eventType", "event", "eventAt", "correlationId", "status", "owner", "leaseUntil", "attempts",
+                "attemptStartedAt", "nextAttemptAt", "createdAt", "updatedAt", "pendingEvents");
+        assertThat(owedDocument.get("status")).isEqualTo("SENDING");
+        assertThat(owedDocument.get("eventAt")).isEqualTo(java.util.Date.from(EVENT_AT));
+        assertThat(owedDocument.get("leaseUntil")).isInstanceOf(java.util.Date.class);
+        assertThat(owedDocument.get("event")).isInstanceOf(org.bson.types.Binary.class);
+        assertThat(owedDocument.get("attempts")).isEqualTo(1);
+        // what the enqueue answered is what a claim reads back
+        assertThat(delivery()).usingRecursiveComparison().isEqualTo(enqueued);
+
+        service.attempt(enqueued, () -> { }).block(WAIT);
+
+        var sent = rawDelivery();
+        assertThat(sent.get("status")).isEqualTo("SENT");
+        assertThat(sent.get("committingAttempt")).isEqualTo(1);
+        assertThat(sent.get("transport")).isEqualTo("relay");
+        assertThat(sent.get("recipient")).isEqualTo("K***@Example.com");
+        assertThat(sent.get("messageId")).isEqualTo("<T1.ack@switchboard.local>");
+        assertThat(sent.get("sentAt")).isEqualTo(java.util.Date.from(clock.instant()));
+        assertThat(sent).doesNotContainKeys("event", "lastError");
+        var delivery = delivery();
+        assertThat(delivery.status()).isEqualTo(Delivery.Status.SENT);
+        assertThat(delivery.sentAt()).isEqualTo(clock.instant());
+        assertThat(delivery.pendingEvents()).isEmpty();
+    }
+
+    @Test
+    void copiesOfOneEventEnqueuedAtOnceOweOneMailAndNoneFails() {
+        var service = service(Duration.ofSeconds(10));
+
+        List<Boolean> owedNew = reactor.core.publisher.Flux.range(0, 16)
+                .flatMap(copy -> service.enqueue(owed()).hasElement()
+                        .subscribeOn(reactor.core.scheduler.Schedulers.parallel()), 16)
+                .collectList().block(WAIT);
+
+        assertThat(owedNew).hasSize(16).containsOnlyOnce(true);
+        assertThat(delivery().attempts()).isEqualTo(1);
+    }
+
+    @Test
     void redeliveredEventOwesNothingNewAndOneMailGoesOutWithTheChosenMessageId() throws Exception {
         var service = service(Duration.ofSeconds(10));
 
@@ -567,6 +614,12 @@ class DeliveryServiceTest {
                 .append("event", new org.bson.types.Binary(new byte[] {1, 2, 3}))
                 .append("nextAttemptAt", Date.from(Instant.now().minusSeconds(5)))
                 .append("createdAt", new Date()).append("updatedAt", new Date()).append("pendingEvents", List.of());
+    }
+
+    private org.bson.Document rawDelivery() {
+        return mongo.getCollection(Delivery.COLLECTION)
+                .flatMap(collection -> Mono.from(collection.find(new org.bson.Document("_id", "ticket-ack:T1")).first()))
+                .block(WAIT);
     }
 
     private Delivery delivery() {
