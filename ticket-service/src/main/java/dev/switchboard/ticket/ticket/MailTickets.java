@@ -150,8 +150,10 @@ public class MailTickets {
         if (ticketId == null || id == null) {
             return Mono.empty();
         }
-        return mongo.updateFirst(Query.query(Criteria.where("_id").is(ticketId).and("serviceId").is(serviceId)),
-                new Update().addToSet("mailMessageIds", id), Ticket.class).then();
+        // one per mail sent: through the driver, without the template's mapping of the query and update
+        return mongo.getCollection(Ticket.COLLECTION).flatMap(tickets -> Mono.from(tickets.updateOne(
+                new Document("_id", ticketId).append("serviceId", serviceId),
+                new Document("$addToSet", new Document("mailMessageIds", id))))).then();
     }
 
     /** A new ticket with source {@code email} made of the message, unless the message became one before. */
