@@ -150,9 +150,18 @@ class TicketService implements InitializingBean {
 
     private Mono<Stored> insertClaimed(Ticket ticket) {
         var claim = relay.claimForInsert();
-        var document = new Document();
-        mongo.getConverter().write(ticket, document);
-        return mongo.insert(claim.into(document), Ticket.COLLECTION).thenReturn(new Stored(ticket, true, claim));
+        return mongo.insert(claim.into(document(ticket)), Ticket.COLLECTION).thenReturn(new Stored(ticket, true, claim));
+    }
+
+    /** The ticket as stored: built directly, or by the mapping for a value {@link TicketDocument} does not know. */
+    private Document document(Ticket ticket) {
+        try {
+            return TicketDocument.of(ticket);
+        } catch (TicketDocument.Unmapped e) {
+            var document = new Document();
+            mongo.getConverter().write(ticket, document);
+            return document;
+        }
     }
 
     private Mono<Ticket> createdWith(String serviceId, String idempotency) {
