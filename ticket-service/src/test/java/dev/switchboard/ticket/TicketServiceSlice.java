@@ -103,6 +103,8 @@ public class TicketServiceSlice {
     OutboxRelay outboxRelay() {
         OutboxRelay relay = mock(OutboxRelay.class);
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         when(relay.claimForInsert()).thenAnswer(call -> new OutboxRelay.InsertClaim("slice",
                 java.util.Date.from(java.time.Instant.now().plusSeconds(60))));
         when(relay.relayInserted(any(), any(), any(), any())).thenReturn(Mono.empty());

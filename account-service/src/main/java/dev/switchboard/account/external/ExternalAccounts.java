@@ -155,11 +155,11 @@ public class ExternalAccounts implements InitializingBean {
                     Mono<?> importWish = !importExisting ? Mono.empty()
                             : mongo.upsert(Query.query(Criteria.where("_id").is(mailboxId)),
                                     new Update().set(IMPORT_EXISTING, true), FETCH_STATE);
-                    return importWish.then(mongo.insert(account));
+                    return relay.writeThenRelay(importWish.then(mongo.insert(account)), ExternalAccount.COLLECTION,
+                            mailboxId);
                 })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
-                        "An external account for " + draft.mail() + " is already registered"))
-                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, saved.mailboxId()).thenReturn(saved));
+                        "An external account for " + draft.mail() + " is already registered"));
     }
 
     /**
@@ -211,13 +211,13 @@ public class ExternalAccounts implements InitializingBean {
             return login(MailVerifier.Protocol.IMAP, in, draft.mail(), password)
                     .then(out == null ? Mono.empty() : login(MailVerifier.Protocol.SMTP, out, draft.mail(), outPassword))
                     // a mailbox deleted while the logins ran stays deleted
-                    .then(Mono.defer(() -> mongo.findAndModify(notDeleted(mailboxId), update,
-                            FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)))
+                    .then(Mono.defer(() -> relay.writeThenRelay(mongo.findAndModify(notDeleted(mailboxId), update,
+                            FindAndModifyOptions.options().returnNew(true), ExternalAccount.class),
+                            ExternalAccount.COLLECTION, mailboxId)))
                     .switchIfEmpty(Mono.error(() -> NhnApiException.notFound("No external account " + accountId)));
         })
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
-                        "An external account for " + draft.mail() + " is already registered"))
-                .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
+                        "An external account for " + draft.mail() + " is already registered"));
     }
 
     /** The stored IMAP password, for a login check of a saved mailbox; never leaves this service. */
@@ -252,11 +252,12 @@ public class ExternalAccounts implements InitializingBean {
                         health.lastFetch()));
             }
             // one conditional update: a mailbox deleted meanwhile is neither revived nor changed
-            return mongo.findAndModify(notDeleted(mailboxId).addCriteria(Criteria.where("active").is(!active)),
-                            update, FindAndModifyOptions.options().returnNew(true), ExternalAccount.class)
-                    // a concurrent request made the same change first, or deleted it (then: not found)
-                    .switchIfEmpty(Mono.defer(() -> find(serviceId, accountId)))
-                    .flatMap(saved -> relay.relay(ExternalAccount.COLLECTION, mailboxId).thenReturn(saved));
+            return relay.writeThenRelay(mongo.findAndModify(notDeleted(mailboxId)
+                                    .addCriteria(Criteria.where("active").is(!active)),
+                            update, FindAndModifyOptions.options().returnNew(true), ExternalAccount.class),
+                            ExternalAccount.COLLECTION, mailboxId)
+                    // a concurrent request made the same change first (and relays it), or deleted it (not found)
+                    .switchIfEmpty(Mono.defer(() -> find(serviceId, accountId)));
         });
     }
 

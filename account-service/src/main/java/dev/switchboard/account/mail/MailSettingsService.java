@@ -93,13 +93,13 @@ class MailSettingsService implements InitializingBean {
                     var withoutMail = Query.query(Criteria.where("_id").is(serviceId).and("mail").exists(false));
                     var update = new Update().set("mail", address).set("updatedAt", now)
                             .push("pendingEvents", outbox.pending(serviceId, event));
-                    return mongo.findAndModify(withoutMail, update,
-                            FindAndModifyOptions.options().upsert(true).returnNew(true), MailSettings.class);
+                    return relay.writeThenRelay(mongo.findAndModify(withoutMail, update,
+                            FindAndModifyOptions.options().upsert(true).returnNew(true), MailSettings.class),
+                            MailSettings.COLLECTION, serviceId);
                 })
                 // the _id (a concurrent create) or the address (another tenant's) is taken
                 .onErrorMap(DuplicateKeyException.class, e -> NhnApiException.relatedDataExists(
                         "The representative account " + address + " is not available"))
-                .flatMap(saved -> relay.relay(MailSettings.COLLECTION, serviceId).thenReturn(saved))
                 .map(MailSettingsService::view);
     }
 
@@ -134,10 +134,10 @@ class MailSettingsService implements InitializingBean {
                             .set("template", request.template())
                             .set("updatedAt", now)
                             .push("pendingEvents", outbox.pending(serviceId, event));
-                    return mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)), update,
-                            FindAndModifyOptions.options().upsert(true).returnNew(true), MailSettings.class);
+                    return relay.writeThenRelay(mongo.findAndModify(Query.query(Criteria.where("_id").is(serviceId)),
+                            update, FindAndModifyOptions.options().upsert(true).returnNew(true), MailSettings.class),
+                            MailSettings.COLLECTION, serviceId);
                 })
-                .flatMap(saved -> relay.relay(MailSettings.COLLECTION, serviceId).thenReturn(saved))
                 .map(MailSettingsService::view);
     }
 

@@ -75,10 +75,9 @@ class TenantService {
                 secrets.seal(agentSecret, Tenant.agentSecretContext(serviceId)), null, null, null, true, now, now,
                 List.of());
         var tenant = registered.withPendingEvents(List.of(outbox.pending(serviceId, snapshot(registered, correlationId))));
-        return mongo.insert(tenant)
+        return relay.writeThenRelay(mongo.insert(tenant), Tenant.COLLECTION, serviceId)
                 .onErrorMap(DuplicateKeyException.class,
                         e -> NhnApiException.relatedDataExists("Service " + serviceId + " already exists"))
-                .flatMap(saved -> relay.relay(Tenant.COLLECTION, saved.serviceId()).thenReturn(saved))
                 .map(saved -> view(saved, serviceKey, agentSecret, null));
     }
 
@@ -169,11 +168,11 @@ class TenantService {
      */
     Mono<Long> republishAll(String correlationId) {
         return mongo.findAll(Tenant.class)
-                .concatMap(tenant -> mongo.findAndModify(sameVersion(tenant),
+                .concatMap(tenant -> relay.writeThenRelay(mongo.findAndModify(sameVersion(tenant),
                                 new Update().push("pendingEvents", outbox.pending(tenant.serviceId(),
                                         snapshot(tenant, correlationId))),
-                                FindAndModifyOptions.options().returnNew(true), Tenant.class)
-                        .flatMap(saved -> relay.relay(Tenant.COLLECTION, saved.serviceId()).thenReturn(saved)))
+                                FindAndModifyOptions.options().returnNew(true), Tenant.class),
+                        Tenant.COLLECTION, tenant.serviceId()))
                 .count();
     }
 
@@ -205,14 +204,13 @@ class TenantService {
                     change.fields().forEach(update::set);
                     update.inc("keyVersion", 1).set("updatedAt", clock.instant())
                             .push("pendingEvents", outbox.pending(serviceId, snapshot(next, correlationId)));
-                    return mongo.findAndModify(sameVersion(current), update,
-                            FindAndModifyOptions.options().returnNew(true), Tenant.class);
+                    return relay.writeThenRelay(mongo.findAndModify(sameVersion(current), update,
+                            FindAndModifyOptions.options().returnNew(true), Tenant.class), Tenant.COLLECTION, serviceId);
                 })
                 .switchIfEmpty(Mono.defer(() -> attempt < MAX_ATTEMPTS
                         ? change(serviceId, changeOf, correlationId, attempt + 1)
                         : Mono.error(new NhnApiException(HttpStatus.CONFLICT, 409,
-                                "Service " + serviceId + " is being changed concurrently; try again", null))))
-                .flatMap(saved -> relay.relay(Tenant.COLLECTION, serviceId).thenReturn(saved));
+                                "Service " + serviceId + " is being changed concurrently; try again", null))));
     }
 
     private static Query sameVersion(Tenant tenant) {

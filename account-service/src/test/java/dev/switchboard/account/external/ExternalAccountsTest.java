@@ -70,6 +70,8 @@ class ExternalAccountsTest {
     private void storedMailboxIsFound() {
         when(mongo.findOne(any(Query.class), eq(ExternalAccount.class))).thenReturn(Mono.just(stored));
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }
 
     private static MailboxDraft nhnEdit(String host, int port, boolean ssl, String password) {
@@ -155,6 +157,7 @@ class ExternalAccountsTest {
     void enablingADeletedMailboxDoesNotReviveIt() {
         var disabled = new ExternalAccount(stored.mailboxId(), TENANT, 1, "Support", stored.host(), 993, true, MAIL,
                 null, stored.sealedPassword(), null, null, null, false, false, Instant.now(), Instant.now(), List.of());
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         // read before the delete, gone by the time the conditional update runs
         when(mongo.findOne(any(Query.class), eq(ExternalAccount.class)))
                 .thenReturn(Mono.just(disabled), Mono.empty());

@@ -105,6 +105,8 @@ class InboundMessagesTest {
 
     {
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }
 
     @AfterEach

@@ -78,6 +78,8 @@ class TenantServiceTest {
         when(mongo.findAndModify(any(Query.class), any(UpdateDefinition.class), any(FindAndModifyOptions.class),
                 eq(Tenant.class))).thenReturn(first, more);
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }
 
     private TenantChanged event(UpdateDefinition update) {
@@ -104,6 +106,17 @@ class TenantServiceTest {
         TenantChanged event = event(updates.getValue());
         assertThat(event.getKeyVersion()).isEqualTo(4);
         assertThat(event.getEnabled()).isFalse();
+    }
+
+    @Test
+    void aChangeWrittenForARequestThatLeftStillHasItsSnapshotRelayedAtOnce() {
+        when(mongo.findById(SERVICE, Tenant.class)).thenReturn(Mono.just(tenant(true, 3, "a".repeat(32))));
+        // the update is on its way to the database when the client leaves (or the gateway's timeout fires)
+        updatesReturn(Mono.just(tenant(false, 4, "a".repeat(32))).delayElement(Duration.ofMillis(200)));
+
+        tenants.setEnabled(SERVICE, false, null).subscribe().dispose();
+
+        verify(relay, org.mockito.Mockito.timeout(10_000)).relay(Tenant.COLLECTION, SERVICE);
     }
 
     @Test
@@ -179,6 +192,8 @@ class TenantServiceTest {
                             .nextVersion());
                 });
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }
 
     private Tenant withWebitel(Tenant tenant, String key, String tokenSecret, Instant expiresAt) {

@@ -114,9 +114,12 @@ class Attachments implements InitializingBean {
                 // cancelled (the client left, the request's timeout): no partial file stays behind
                 .doOnCancel(() -> deleteFile(fileId).subscribe(null, error -> log.warn(
                         "Chunks of the abandoned upload {} not removed: {}", fileId, error.toString())))
-                .then(Mono.defer(() -> mongo.insert(newAttachment(serviceId, name, guard, fileId, correlationId))))
+                .then(Mono.defer(() -> {
+                    var attachment = newAttachment(serviceId, name, guard, fileId, correlationId);
+                    return relay.writeThenRelay(mongo.insert(attachment), Attachment.COLLECTION,
+                            attachment.attachmentId());
+                }))
                 .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
-                .flatMap(saved -> relay.relay(Attachment.COLLECTION, saved.attachmentId()).thenReturn(saved))
                 .map(Attachments::view);
     }
 

@@ -41,6 +41,8 @@ final class Storage implements AutoCloseable {
         mongo = new ReactiveMongoTemplate(client, "attachments-test");
         OutboxRelay relay = mock();
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
+        // the real write-then-relay, over the stubbed relay
+        when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         var properties = new AttachmentProperties(maxSize, TTL, PURGE_RETENTION, Duration.ofMinutes(1),
                 Duration.ofMinutes(5), Duration.ofMinutes(15), "k".repeat(32));
         attachments = new Attachments(mongo, properties, new EventMetadataFactory("attachment-service", clock),

@@ -75,6 +75,17 @@ public final class OutboxRelay {
     }
 
     /**
+     * A write that leaves pending events in a document, then their {@link #relay}, as one piece of work: once
+     * subscribed it runs to its end whether or not the caller still waits. Chained as two steps, a request cancelled
+     * between them (the gateway's timeout, a client that left) leaves its events to the sweep, a claim timeout
+     * later. The caller gets the write's value (empty when it wrote nothing: then nothing is relayed) or its error.
+     */
+    public <T> Mono<T> writeThenRelay(Mono<T> write, String collection, Object id) {
+        return Mono.defer(() -> Detached.await(write.flatMap(written -> relay(collection, id).thenReturn(written))
+                .toFuture()));
+    }
+
+    /**
      * A claim for a document about to be inserted with pending events: the insert carries it
      * ({@link InsertClaim#into}), so the document is claimed from its first moment and {@link #relayInserted}
      * publishes it without a claiming write of its own. If this instance dies before relaying, the claim lapses

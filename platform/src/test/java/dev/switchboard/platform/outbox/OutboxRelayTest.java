@@ -130,6 +130,39 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aWriteWhoseCallerLeftStillHasItsEventsRelayedAtOnce() {
+        var written = new java.util.concurrent.CountDownLatch(1);
+        var document = new Document("_id", "doc-8").append("pendingEvents", List.of(eventDocument("doc-8", "e1")));
+        var slowWrite = mongo.getCollection("things").flatMap(c -> Mono.from(c.insertOne(document)))
+                .delaySubscription(Duration.ofMillis(200))
+                .doOnSuccess(done -> written.countDown())
+                .thenReturn("doc-8");
+
+        // the caller leaves while the write is on its way to the database
+        relay.writeThenRelay(slowWrite, "things", "doc-8").subscribe().dispose();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published.contains("e1"));
+        assertThat(written.getCount()).isZero();
+        assertThat(pending("doc-8")).isEmpty();
+    }
+
+    @Test
+    void aWriteThatWroteNothingRelaysNothingAndAFailedOneKeepsItsError() {
+        insert("doc-9", null, "e1");
+
+        assertThat(relay.writeThenRelay(Mono.<String>empty(), "things", "doc-9").blockOptional(Duration.ofSeconds(5)))
+                .isEmpty();
+        assertThat(published).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> relay.writeThenRelay(
+                        Mono.error(new IllegalStateException("taken")), "things", "doc-9").block(Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("taken");
+        assertThat(published).isEmpty();
+        assertThat(relay.writeThenRelay(Mono.just("saved"), "things", "doc-9").block(Duration.ofSeconds(5)))
+                .isEqualTo("saved");
+        assertThat(published).containsExactly("e1");
+    }
+
+    @Test
     void aLapsedClaimOfACrashedRelayIsTakenOver() {
         insert("doc-3", Instant.now().minusSeconds(1), "e1", "e2");
 

@@ -205,7 +205,8 @@ public class Categories {
                                         FindAndModifyOptions.options().returnNew(true), CategoryTree.class)
                                 .switchIfEmpty(Mono.error(() -> new DuplicateKeyException("concurrent change")));
                     }
-                    return written.map(saved -> new Change(saved, next.events(), next.categoryId()));
+                    return relay.writeThenRelay(written, CategoryTree.COLLECTION, serviceId)
+                            .map(saved -> new Change(saved, next.events(), next.categoryId()));
                 }))
                 // a concurrent change of the same tree: read it again and re-check
                 .retryWhen(Retry.max(5).filter(DuplicateKeyException.class::isInstance))
@@ -213,7 +214,6 @@ public class Categories {
                         e -> NhnApiException.relatedDataExists("The categories changed concurrently; try again"))
                 // whatever the outcome, the next read of this instance sees what is stored
                 .doFinally(signal -> trees.invalidate(serviceId))
-                .flatMap(saved -> relay.relay(CategoryTree.COLLECTION, serviceId).thenReturn(saved))
                 // a deleted category has no view: the result is empty
                 .flatMap(saved -> Mono.justOrEmpty(saved.tree().find(saved.categoryId())
                         .map(c -> view(saved.tree().shape(), c, null))));
