@@ -106,6 +106,35 @@ final class MailLatency {
         return new Result(triggers.size(), latencies, lastMail - first, first, lastMail);
     }
 
+    /**
+     * Where the acknowledgements of these tickets spent their time, from notification-service's delivery log: from
+     * the ticket's event to the mail owed (the topic and the consumer) and from then to sent (waiting for a sender,
+     * rendering, SMTP, the outcome recorded); latencies in ms, sorted.
+     */
+    Stages stages(java.util.Collection<String> ticketIds) {
+        List<Long> queued = new ArrayList<>();
+        List<Long> sending = new ArrayList<>();
+        mongo.getDatabase("switchboard-notification").getCollection("deliveries")
+                .find(Filters.and(Filters.in("ticketId", ticketIds), Filters.eq("status", "SENT")))
+                .projection(Projections.include("eventAt", "createdAt", "sentAt"))
+                .forEach(doc -> {
+                    var eventAt = doc.getDate("eventAt");
+                    var owedAt = doc.getDate("createdAt");
+                    var sentAt = doc.getDate("sentAt");
+                    if (eventAt != null && owedAt != null && sentAt != null) {
+                        queued.add(owedAt.getTime() - eventAt.getTime());
+                        sending.add(sentAt.getTime() - owedAt.getTime());
+                    }
+                });
+        queued.sort(null);
+        sending.sort(null);
+        return new Stages(new Result(ticketIds.size(), queued, 0, 0, 0), new Result(ticketIds.size(), sending, 0, 0, 0));
+    }
+
+    /** The two halves of the acknowledgements' latency; see {@link #stages}. */
+    record Stages(Result queued, Result sending) {
+    }
+
     /** {@code <a.b@host>} -> {@code a.b}. */
     private static String localPart(String messageId) {
         if (messageId == null || !messageId.startsWith("<") || messageId.indexOf('@') < 0) {

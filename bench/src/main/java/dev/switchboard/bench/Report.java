@@ -16,7 +16,7 @@ final class Report {
 
     /** @param loadMillis CPU of the load generator's process over the phase; null where it could not be read */
     record TicketPhase(double rate, int seconds, GatlingRun.Stats api, MailLatency.Result acks,
-                       Map<String, Double> cpuMillis, Double loadMillis) {
+                       MailLatency.Stages stages, Map<String, Double> cpuMillis, Double loadMillis) {
     }
 
     record AnswerPhase(int rate, GatlingRun.Stats api, MailLatency.Result mails) {
@@ -101,6 +101,15 @@ final class Report {
                     acks.expected(), phase.rate() >= 500 ? verdict(acks.latencies().size() == acks.expected()
                             && acks.within(5000) == acks.expected() && phase.api().perSecond() >= 0.98 * phase.rate(),
                             "500/s sustained, every ack within 5 s") : ""));
+            var stages = phase.stages();
+            if (stages != null && !stages.queued().latencies().isEmpty()) {
+                out.append(String.format(Locale.ROOT, "| ... of which: ticket created -> mail owed in notification-service"
+                                + " (topic, consumer) | | %d ms | %d ms | %d ms | | | |%n", stages.queued().percentile(50),
+                        stages.queued().percentile(95), stages.queued().percentile(99)));
+                out.append(String.format(Locale.ROOT, "| ... of which: mail owed -> sent (waiting for a sender, SMTP, "
+                                + "outcome recorded) | | %d ms | %d ms | %d ms | | | |%n", stages.sending().percentile(50),
+                        stages.sending().percentile(95), stages.sending().percentile(99)));
+            }
         }
         if (reads != null) {
             row8(out, "public category + field reads, 16 clients", reads, trivial, "");

@@ -348,7 +348,7 @@ class DeliveryService {
         }
         if (before == null || !heldBy(before, claimed)) {
             if (before != null) {
-                takeBackCommitPoint(claimed, before.getInteger("committingAttempt"));
+                takeBackCommitPoint(claimed, number(before.get("committingAttempt")));
             }
             throw new MessagingException("The lease of delivery " + claimed.deliveryId() + " was lost; not handing the mail over");
         }
@@ -358,7 +358,7 @@ class DeliveryService {
     private boolean heldBy(Document current, Delivery claimed) {
         return Delivery.Status.SENDING.name().equals(current.getString("status"))
                 && owner.equals(current.getString("owner"))
-                && Integer.valueOf(claimed.attempts()).equals(current.getInteger("attempts"));
+                && Integer.valueOf(claimed.attempts()).equals(number(current.get("attempts")));
     }
 
     private boolean heldBy(Delivery current, Delivery claimed) {
@@ -682,6 +682,11 @@ class DeliveryService {
 
     private static Date date(Instant instant) {
         return instant == null ? null : Date.from(instant);
+    }
+
+    /** A count as stored, whichever integer type the server kept it as. */
+    private static Integer number(Object stored) {
+        return stored instanceof Number number ? number.intValue() : null;
     }
 
     private static boolean duplicateKey(Throwable error) {
