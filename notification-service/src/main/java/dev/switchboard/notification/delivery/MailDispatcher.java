@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +36,16 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Tenants cannot hold each other up: one tenant's mail is in at most {@code sending.perTenantConcurrency}
  * conversations with a mail server at once, of the {@code sending.concurrency} senders, so a slow server of one
- * tenant leaves the rest to the others (recording an outcome does not hold the share); and each
+ * tenant leaves the rest to the others; and each
  * tenant's sends are limited to {@code sending.rate} (Bucket4j, per instance). An attempt's time counts from its
  * claim, so a delivery that waited here longer than a sixth of {@code relay.sendTimeout} takes its lease anew before
  * it starts (one write by id); stopping gives back whatever still waits.
+ *
+ * <p>A sender (and its tenant's share) is free for the next mail as soon as the server is done with one: the
+ * outcome (publishing {@code EmailSent}, the delivery's update) is recorded meanwhile, for at most
+ * {@value #RECORDING_PER_SENDER} times as many mails as there are senders. Holding the sender until then made the
+ * broker's and the database's round trips part of every sender's time, which at a few hundred mails a second was
+ * what bounded the whole pipeline.
  */
 @Component
 class MailDispatcher implements SmartLifecycle {
@@ -53,10 +59,15 @@ class MailDispatcher implements SmartLifecycle {
     /** A wait after which an attempt would keep too little of {@code relay.sendTimeout}: its lease is taken anew. */
     private final long renewAfterNanos;
     private final PeriodicTask poll;
+    /** How many outcomes may be being recorded per sender before no further send starts. */
+    static final int RECORDING_PER_SENDER = 4;
+    private final int maxRecording;
 
     // guarded by this
     private final Map<String, Tenant> tenants = new LinkedHashMap<>();
     private int inFlight;
+    /** Attempts whose server is done and whose outcome is being recorded. */
+    private int recording;
     private boolean claiming;
     /** Whether the log may hold more due mail than the last claim found: a claim round stopped for want of senders. */
     private boolean moreDue = true;
@@ -69,6 +80,7 @@ class MailDispatcher implements SmartLifecycle {
         this.sending = properties.sending();
         this.stopWait = properties.attemptTime();
         this.renewAfterNanos = properties.relay().sendTimeout().dividedBy(6).toNanos();
+        this.maxRecording = sending.concurrency() * RECORDING_PER_SENDER;
         Mono<?> indexes = mongo.indexOps(Delivery.class).createIndex(new Index().on("status", Sort.Direction.ASC)
                 .on("nextAttemptAt", Sort.Direction.ASC).named("due"));
         this.poll = new PeriodicTask("mail-dispatch", sending.pollInterval(), Duration.ofSeconds(30), indexes,
@@ -102,10 +114,10 @@ class MailDispatcher implements SmartLifecycle {
         long refillNanos = Long.MAX_VALUE;
         synchronized (this) {
             boolean started = running;
-            while (started && inFlight < sending.concurrency()) {
+            while (started && senderFree()) {
                 started = false;
                 for (var tenant : tenants.values()) {
-                    if (inFlight >= sending.concurrency()) {
+                    if (!senderFree()) {
                         break;
                     }
                     if (tenant.waiting.isEmpty() || tenant.sending >= sending.perTenantConcurrency()) {
@@ -141,11 +153,16 @@ class MailDispatcher implements SmartLifecycle {
     }
 
     private void send(Delivery claimed, boolean renew) {
-        // the tenant's share is about its mail server: taken back once the server is done, while the outcome is
-        // still being recorded (the sender itself is free only after that)
-        var shareReturned = new AtomicBoolean();
+        // the sender and the tenant's share are about the mail server: free once it is done, while the outcome is
+        // still being recorded; an attempt that never reached a server frees them when it ends
+        var stage = new AtomicInteger(SENDING);
         Runnable serverDone = () -> {
-            if (returnShare(claimed, shareReturned)) {
+            if (stage.compareAndSet(SENDING, RECORDING)) {
+                synchronized (this) {
+                    tenants.get(claimed.serviceId()).sending--;
+                    inFlight--;
+                    recording++;
+                }
                 pump();
             }
         };
@@ -154,9 +171,14 @@ class MailDispatcher implements SmartLifecycle {
                 .timeout(sending.lease())
                 .doFinally(signal -> {
                     boolean claimMore;
-                    returnShare(claimed, shareReturned);
+                    boolean serverWasDone = stage.getAndSet(ENDED) == RECORDING;
                     synchronized (this) {
-                        inFlight--;
+                        if (serverWasDone) {
+                            recording--;
+                        } else {
+                            tenants.get(claimed.serviceId()).sending--;
+                            inFlight--;
+                        }
                         claimMore = moreDue;
                     }
                     pump();
@@ -168,15 +190,13 @@ class MailDispatcher implements SmartLifecycle {
                         + "runs out: {}", claimed.deliveryId(), claimed.attempts(), error.toString()));
     }
 
-    /** Gives the tenant's share of one send back, once; whether this call did. */
-    private boolean returnShare(Delivery claimed, AtomicBoolean returned) {
-        if (!returned.compareAndSet(false, true)) {
-            return false;
-        }
-        synchronized (this) {
-            tenants.get(claimed.serviceId()).sending--;
-        }
-        return true;
+    private static final int SENDING = 0;
+    private static final int RECORDING = 1;
+    private static final int ENDED = 2;
+
+    /** Whether another send may start: a sender is free, and not too many outcomes are still being recorded. */
+    private boolean senderFree() {
+        return inFlight < sending.concurrency() && recording < maxRecording;
     }
 
     /**
@@ -193,7 +213,7 @@ class MailDispatcher implements SmartLifecycle {
                 claimAgain = true;
                 return;
             }
-            if (inFlight >= sending.concurrency()) {
+            if (!senderFree()) {
                 moreDue = true;
                 return;
             }
@@ -262,6 +282,14 @@ class MailDispatcher implements SmartLifecycle {
         return inFlight;
     }
 
+    synchronized int recording() {
+        return recording;
+    }
+
+    private synchronized boolean busy() {
+        return inFlight + recording > 0;
+    }
+
     @Override
     public void start() {
         running = true;
@@ -292,7 +320,7 @@ class MailDispatcher implements SmartLifecycle {
             }
         }
         long deadline = System.nanoTime() + stopWait.toNanos();
-        while (inFlight() > 0 && System.nanoTime() < deadline) {
+        while (busy() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -300,9 +328,9 @@ class MailDispatcher implements SmartLifecycle {
                 return;
             }
         }
-        if (inFlight() > 0) {
-            log.warn("{} mail(s) still being sent at shutdown; their leases run out and another sender takes them",
-                    inFlight());
+        if (busy()) {
+            log.warn("{} mail(s) still being sent, {} being recorded at shutdown; their leases run out and another "
+                    + "sender takes them", inFlight(), recording());
         }
     }
 

@@ -123,7 +123,7 @@ class MailDispatcherTest {
     }
 
     @Test
-    void aTenantsShareIsFreeForItsNextMailOnceTheServerIsDoneNotWhenTheOutcomeIsRecorded() {
+    void aSenderAndItsTenantsShareAreFreeOnceTheServerIsDoneWhileOutcomesAreRecordedUpToABound() {
         // attempts whose server is done at once and whose recording waits until the test lets it finish
         var recorded = Sinks.<Void>empty();
         var attempts = new CopyOnWriteArrayList<Delivery>();
@@ -143,15 +143,46 @@ class MailDispatcherTest {
                         new NotificationProperties.Rate(1000, 1000)));
         dispatcher = new MailDispatcher(deliveries, mongo, properties);
         dispatcher.start();
-        for (int i = 0; i < 6; i++) {
+        int bound = 4 * MailDispatcher.RECORDING_PER_SENDER;
+        for (int i = 0; i < bound + 4; i++) {
             dispatcher.offer(leased("fast", "D" + i));
         }
 
-        // four senders, the tenant's share two: all four senders busy recording, the rest waiting for a sender
-        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 4);
-        assertThat(dispatcher.inFlight()).isEqualTo(4);
+        // four senders, the tenant's share two, yet sixteen attempts: each freed its sender and share when its
+        // server was done; the rest wait until outcomes being recorded are fewer than the bound
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == bound);
+        assertThat(dispatcher.inFlight()).isZero();
+        assertThat(dispatcher.recording()).isEqualTo(bound);
         recorded.tryEmitEmpty();
-        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == bound + 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.recording() == 0);
+    }
+
+    @Test
+    void anAttemptThatReachesNoServerFreesItsSenderWhenItEnds() {
+        var attempts = new CopyOnWriteArrayList<Delivery>();
+        var deliveries = mock(DeliveryService.class);
+        when(deliveries.attempt(any(), any())).thenAnswer(call -> {
+            attempts.add(call.getArgument(0));
+            return Mono.empty(); // rendered nothing, recorded as failed: no server involved
+        });
+        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
+        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
+        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
+        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
+                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
+                new NotificationProperties.Sending(1, 1, base.sending().lease(), Duration.ofMinutes(10),
+                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
+                        new NotificationProperties.Rate(1000, 1000)));
+        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher.start();
+        for (int i = 0; i < 5; i++) {
+            dispatcher.offer(leased("fast", "N" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.inFlight() == 0);
+        assertThat(dispatcher.recording()).isZero();
     }
 
     @Test
