@@ -68,7 +68,7 @@ public final class Bench {
         Map<String, List<String>> settings = Map.of("notification-service", List.of(
                 "--switchboard.notification.sending.rate.per-second=100000",
                 "--switchboard.notification.sending.rate.burst=100000",
-                "--switchboard.notification.sending.per-tenant-concurrency=16"));
+                "--switchboard.notification.sending.per-tenant-concurrency=64"));
         System.out.println("Starting the stack with " + String.join(" ", PRODUCTION_JVM) + " and " + MONGO_BACKEND
                 + "; logs in " + work.resolve("logs"));
         List<String> jvm = new ArrayList<>(PRODUCTION_JVM);

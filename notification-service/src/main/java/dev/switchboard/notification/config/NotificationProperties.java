@@ -78,6 +78,8 @@ public record NotificationProperties(@DefaultValue Relay relay,
 
     /**
      * @param concurrency           mails sent at once per instance (virtual threads: each waits on its server)
+ * @param answerConcurrency     of those, the most that are agents' answers, which may carry up to
+ *                              {@code attachments.maxMailSize} of files in memory each (acknowledgements carry none)
      * @param perTenantConcurrency  of those, the most one tenant's mail may have in conversation with a mail server
      *                              at once (recording an outcome holds none), so a slow server of one tenant
      *                              leaves the rest to the others; also the connections kept open per server
@@ -89,11 +91,11 @@ public record NotificationProperties(@DefaultValue Relay relay,
      * @param retry                 when transient failures are tried again, and when they are given up
      * @param rate                  each tenant's send rate per instance
      */
-    public record Sending(@DefaultValue("16") @Min(1) int concurrency, @DefaultValue("4") @Min(1) int perTenantConcurrency,
+    public record Sending(@DefaultValue("64") @Min(1) int concurrency, @DefaultValue("4") @Min(1) int perTenantConcurrency,
                           @DefaultValue("120s") Duration lease, @DefaultValue("1s") Duration pollInterval,
                           @DefaultValue("30s") Duration connectionIdleTimeout,
                           @DefaultValue("100") @Min(1) int connectionMaxMails, @DefaultValue Retry retry,
-                          @DefaultValue Rate rate) {
+                          @DefaultValue Rate rate, @DefaultValue("16") @Min(1) int answerConcurrency) {
     }
 
     /**

@@ -41,6 +41,10 @@ import reactor.core.scheduler.Schedulers;
  * claim, so a delivery that waited here longer than a sixth of {@code relay.sendTimeout} takes its lease anew before
  * it starts (one write by id); stopping gives back whatever still waits.
  *
+ * <p>Agents' answers may carry files (up to {@code attachments.maxMailSize} each, in memory from their fetch to
+ * the end of the attempt), so at most {@code sending.answerConcurrency} of the senders work on answers;
+ * acknowledgements, which carry none, may use them all.
+ *
  * <p>A sender (and its tenant's share) is free for the next mail as soon as the server is done with one: the
  * outcome (publishing {@code EmailSent}, the delivery's update) is recorded meanwhile, for at most
  * {@value #RECORDING_PER_SENDER} times as many mails as there are senders. Holding the sender until then made the
@@ -68,6 +72,8 @@ class MailDispatcher implements SmartLifecycle {
     private int inFlight;
     /** Attempts whose server is done and whose outcome is being recorded. */
     private int recording;
+    /** Attempts at agents' answers under way, from start to end: their files are in memory all along. */
+    private int answers;
     private boolean claiming;
     /** Whether the log may hold more due mail than the last claim found: a claim round stopped for want of senders. */
     private boolean moreDue = true;
@@ -123,14 +129,25 @@ class MailDispatcher implements SmartLifecycle {
                     if (tenant.waiting.isEmpty() || tenant.sending >= sending.perTenantConcurrency()) {
                         continue;
                     }
+                    // while enough answers' files are in memory, the tenant's next mail that is not an answer
+                    Held next = next(tenant.waiting, answers < sending.answerConcurrency());
+                    if (next == null) {
+                        continue;
+                    }
+                    boolean answer = isAnswer(next.delivery());
                     var probe = tenant.rate.tryConsumeAndReturnRemaining(1);
                     if (!probe.isConsumed()) {
                         refillNanos = Math.min(refillNanos, probe.getNanosToWaitForRefill());
                         continue;
                     }
-                    start.add(tenant.waiting.poll());
+                    // taken from the queue only now: one over the rate stays where it was
+                    tenant.waiting.removeFirstOccurrence(next);
+                    start.add(next);
                     tenant.sending++;
                     inFlight++;
+                    if (answer) {
+                        answers++;
+                    }
                     started = true;
                 }
             }
@@ -179,6 +196,9 @@ class MailDispatcher implements SmartLifecycle {
                             tenants.get(claimed.serviceId()).sending--;
                             inFlight--;
                         }
+                        if (isAnswer(claimed)) {
+                            answers--;
+                        }
                         claimMore = moreDue;
                     }
                     pump();
@@ -193,6 +213,34 @@ class MailDispatcher implements SmartLifecycle {
     private static final int SENDING = 0;
     private static final int RECORDING = 1;
     private static final int ENDED = 2;
+
+    /**
+     * The first waiting mail, or, when no answer may start, the first that is not an answer among the next
+     * {@value #LOOK_AHEAD} (a pump stays cheap however many answers wait); null if none. It stays in the queue.
+     */
+    private static Held next(Deque<Held> waiting, boolean answerMayStart) {
+        int looked = 0;
+        for (Held held : waiting) {
+            if (answerMayStart || !isAnswer(held.delivery())) {
+                return held;
+            }
+            if (++looked == LOOK_AHEAD) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** How far past waiting answers a tenant's next acknowledgement is looked for. */
+    static final int LOOK_AHEAD = 64;
+
+    private static boolean isAnswer(Delivery delivery) {
+        return TicketMail.ANSWER.equals(delivery.purpose());
+    }
+
+    synchronized int answers() {
+        return answers;
+    }
 
     /** Whether another send may start: a sender is free, and not too many outcomes are still being recorded. */
     private boolean senderFree() {

@@ -581,7 +581,7 @@ class DeliveryServiceTest {
                         .ofMegabytes(10), Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 new NotificationProperties.Sending(2, 2, sendTimeout.plusSeconds(60), Duration.ofSeconds(1),
                         Duration.ofSeconds(30), 100, new NotificationProperties.Retry(Duration.ofSeconds(30), 2.0,
-                        Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(100, 200)));
+                        Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(100, 200), 2));
     }
 
     private static OutboundMail mail() {

@@ -140,7 +140,7 @@ class MailDispatcherTest {
                 base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(4, 2, base.sending().lease(), Duration.ofMinutes(10),
                         base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
-                        new NotificationProperties.Rate(1000, 1000)));
+                        new NotificationProperties.Rate(1000, 1000), 16));
         dispatcher = new MailDispatcher(deliveries, mongo, properties);
         dispatcher.start();
         int bound = 4 * MailDispatcher.RECORDING_PER_SENDER;
@@ -159,6 +159,44 @@ class MailDispatcherTest {
     }
 
     @Test
+    void answersWhichMayCarryFilesHaveTheirOwnShareOfTheSendersAndAcknowledgementsGoOnBesideThem() {
+        // answers stay under way until the test lets them end; acknowledgements end at once
+        var answersEnd = Sinks.<Void>empty();
+        var attempts = new CopyOnWriteArrayList<Delivery>();
+        var deliveries = mock(DeliveryService.class);
+        when(deliveries.attempt(any(), any())).thenAnswer(call -> {
+            Delivery delivery = call.getArgument(0);
+            attempts.add(delivery);
+            return TicketMail.ANSWER.equals(delivery.purpose()) ? answersEnd.asMono() : Mono.empty();
+        });
+        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
+        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
+        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
+        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
+                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
+                new NotificationProperties.Sending(8, 8, base.sending().lease(), Duration.ofMinutes(10),
+                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
+                        new NotificationProperties.Rate(1000, 1000), 2));
+        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher.start();
+        for (int i = 0; i < 4; i++) {
+            dispatcher.offer(leased("t", "A" + i, TicketMail.ANSWER));
+        }
+        for (int i = 0; i < 4; i++) {
+            dispatcher.offer(leased("t", "K" + i));
+        }
+
+        // two answers at most, and the acknowledgements behind the waiting answers are not held up by them
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.stream()
+                .filter(d -> TicketMail.PURPOSE.equals(d.purpose())).count() == 4);
+        assertThat(attempts.stream().filter(d -> TicketMail.ANSWER.equals(d.purpose()))).hasSize(2);
+        assertThat(dispatcher.answers()).isEqualTo(2);
+        answersEnd.tryEmitEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 8);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.answers() == 0 && dispatcher.inFlight() == 0);
+    }
+
+    @Test
     void anAttemptThatReachesNoServerFreesItsSenderWhenItEnds() {
         var attempts = new CopyOnWriteArrayList<Delivery>();
         var deliveries = mock(DeliveryService.class);
@@ -173,7 +211,7 @@ class MailDispatcherTest {
                 base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(1, 1, base.sending().lease(), Duration.ofMinutes(10),
                         base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
-                        new NotificationProperties.Rate(1000, 1000)));
+                        new NotificationProperties.Rate(1000, 1000), 16));
         dispatcher = new MailDispatcher(deliveries, mongo, properties);
         dispatcher.start();
         for (int i = 0; i < 5; i++) {
@@ -255,8 +293,12 @@ class MailDispatcherTest {
 
     /** A new delivery as {@link DeliveryService#enqueue} hands it over: leased to this instance, attempt 1. */
     private static Delivery leased(String tenant, String ticketId) {
+        return leased(tenant, ticketId, TicketMail.PURPOSE);
+    }
+
+    private static Delivery leased(String tenant, String ticketId, String purpose) {
         var now = Instant.now();
-        return new Delivery("ticket-ack:" + ticketId, tenant, ticketId, TicketMail.PURPOSE, null, null,
+        return new Delivery(purpose + ":" + ticketId, tenant, ticketId, purpose, null, null,
                 Delivery.Status.SENDING, "dev.switchboard.events.ticket.TicketCreated", new byte[] {1}, now, "c", now,
                 "me", now.plusSeconds(120), 1, now, null, null, null, now, now, null, List.of());
     }
@@ -275,7 +317,7 @@ class MailDispatcherTest {
         var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
                 base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
                 new NotificationProperties.Sending(4, 2, sending.lease(), Duration.ofMillis(500),
-                        sending.connectionIdleTimeout(), 100, sending.retry(), rate));
+                        sending.connectionIdleTimeout(), 100, sending.retry(), rate, 2));
         var sendPool = new MailSendPool(properties);
         sendPools.add(sendPool);
         deliveries = new DeliveryService(mongo, transports, tickets, mock(AdministratorNotices.class),

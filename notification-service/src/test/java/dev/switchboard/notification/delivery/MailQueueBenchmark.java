@@ -302,7 +302,7 @@ final class MailQueueBenchmark {
     private static NotificationProperties properties(int smtpPort, String contactKey, int sendingRate) {
         var defaults = new NotificationProperties.Sending(16, 4, Duration.ofSeconds(120), Duration.ofSeconds(1),
                 Duration.ofSeconds(30), 100, new NotificationProperties.Retry(Duration.ofSeconds(30), 2.0,
-                Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(sendingRate, sendingRate));
+                Duration.ofMinutes(30), Duration.ofHours(8)), new NotificationProperties.Rate(sendingRate, sendingRate), 16);
         return new NotificationProperties(
                 new NotificationProperties.Relay("127.0.0.1", smtpPort, null, null, false, Duration.ofSeconds(5),
                         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60)),

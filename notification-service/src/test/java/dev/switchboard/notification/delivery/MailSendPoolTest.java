@@ -23,7 +23,7 @@ class MailSendPoolTest {
                 defaults.defaultFromMail(), defaults.messageIdDomain(), defaults.contactKey(), defaults.contactKeyset(),
                 defaults.attachments(), new NotificationProperties.Sending(concurrency, sending.perTenantConcurrency(),
                         sending.lease(), sending.pollInterval(), sending.connectionIdleTimeout(),
-                        sending.connectionMaxMails(), sending.retry(), sending.rate())));
+                        sending.connectionMaxMails(), sending.retry(), sending.rate(), sending.answerConcurrency())));
         try {
             // each blocking "send" waits until all of them have started: only true if they all run at once
             var allStarted = new CountDownLatch(concurrency);
