@@ -114,12 +114,14 @@ class Attachments implements InitializingBean {
                 // cancelled (the client left, the request's timeout): no partial file stays behind
                 .doOnCancel(() -> deleteFile(fileId).subscribe(null, error -> log.warn(
                         "Chunks of the abandoned upload {} not removed: {}", fileId, error.toString())))
+                .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
                 .then(Mono.defer(() -> {
                     var attachment = newAttachment(serviceId, name, guard, fileId, correlationId);
-                    return relay.writeThenRelay(mongo.insert(attachment), Attachment.COLLECTION,
-                            attachment.attachmentId());
+                    // a failed insert removes the stored file even when the request has left meanwhile
+                    return relay.writeThenRelay(mongo.insert(attachment)
+                                    .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error))),
+                            Attachment.COLLECTION, attachment.attachmentId());
                 }))
-                .onErrorResume(error -> deleteFile(fileId).then(Mono.error(error)))
                 .map(Attachments::view);
     }
 

@@ -174,13 +174,20 @@ class MailDispatcher implements SmartLifecycle {
         // still being recorded; an attempt that never reached a server frees them when it ends
         var stage = new AtomicInteger(SENDING);
         Runnable serverDone = () -> {
-            if (stage.compareAndSet(SENDING, RECORDING)) {
-                synchronized (this) {
-                    tenants.get(claimed.serviceId()).sending--;
-                    inFlight--;
-                    recording++;
+            boolean claimMore;
+            synchronized (this) {
+                // the stage moves with the counters, so the attempt's end sees both or neither
+                if (!stage.compareAndSet(SENDING, RECORDING)) {
+                    return;
                 }
-                pump();
+                tenants.get(claimed.serviceId()).sending--;
+                inFlight--;
+                recording++;
+                claimMore = moreDue;
+            }
+            pump();
+            if (claimMore) {
+                claim();
             }
         };
         (renew ? deliveries.renew(claimed) : Mono.just(claimed))
@@ -188,9 +195,8 @@ class MailDispatcher implements SmartLifecycle {
                 .timeout(sending.lease())
                 .doFinally(signal -> {
                     boolean claimMore;
-                    boolean serverWasDone = stage.getAndSet(ENDED) == RECORDING;
                     synchronized (this) {
-                        if (serverWasDone) {
+                        if (stage.getAndSet(ENDED) == RECORDING) {
                             recording--;
                         } else {
                             tenants.get(claimed.serviceId()).sending--;

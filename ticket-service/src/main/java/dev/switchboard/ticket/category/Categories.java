@@ -205,7 +205,9 @@ public class Categories {
                                         FindAndModifyOptions.options().returnNew(true), CategoryTree.class)
                                 .switchIfEmpty(Mono.error(() -> new DuplicateKeyException("concurrent change")));
                     }
-                    return relay.writeThenRelay(written, CategoryTree.COLLECTION, serviceId)
+                    // this instance's next read sees what is stored, even when the request left before the write ended
+                    return relay.writeThenRelay(written.doFinally(signal -> trees.invalidate(serviceId)),
+                                    CategoryTree.COLLECTION, serviceId)
                             .map(saved -> new Change(saved, next.events(), next.categoryId()));
                 }))
                 // a concurrent change of the same tree: read it again and re-check
