@@ -74,13 +74,19 @@ public class TicketServiceSlice {
     /** Mapped as the service maps it, with its conversions. */
     @Bean
     ReactiveMongoTemplate reactiveMongoTemplate(MongoClient client, MongoCustomConversions conversions) {
+        return new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client, "ticket-slice"),
+                mapping(conversions));
+    }
+
+    /** The mapping as the service has it, with the given conversions (the service's). */
+    public static MappingMongoConverter mapping(MongoCustomConversions conversions) {
         var context = new MongoMappingContext();
         context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
         context.afterPropertiesSet();
         var converter = new MappingMongoConverter(NoOpDbRefResolver.INSTANCE, context);
         converter.setCustomConversions(conversions);
         converter.afterPropertiesSet();
-        return new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client, "ticket-slice"), converter);
+        return converter;
     }
 
     @Bean

@@ -133,15 +133,7 @@ class MailDispatcherTest {
             call.<Runnable>getArgument(1).run();
             return recorded.asMono();
         });
-        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
-        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
-        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
-        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
-                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
-                new NotificationProperties.Sending(4, 2, base.sending().lease(), Duration.ofMinutes(10),
-                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
-                        new NotificationProperties.Rate(1000, 1000), 16));
-        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher = new MailDispatcher(claimingNothing(deliveries), mongo, senders(4, 2, 16));
         dispatcher.start();
         int bound = 4 * MailDispatcher.RECORDING_PER_SENDER;
         for (int i = 0; i < bound + 4; i++) {
@@ -169,15 +161,7 @@ class MailDispatcherTest {
             attempts.add(delivery);
             return TicketMail.ANSWER.equals(delivery.purpose()) ? answersEnd.asMono() : Mono.empty();
         });
-        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
-        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
-        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
-        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
-                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
-                new NotificationProperties.Sending(8, 8, base.sending().lease(), Duration.ofMinutes(10),
-                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
-                        new NotificationProperties.Rate(1000, 1000), 2));
-        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher = new MailDispatcher(claimingNothing(deliveries), mongo, senders(8, 8, 2));
         dispatcher.start();
         for (int i = 0; i < 4; i++) {
             dispatcher.offer(leased("t", "A" + i, TicketMail.ANSWER));
@@ -204,15 +188,7 @@ class MailDispatcherTest {
             attempts.add(call.getArgument(0));
             return Mono.empty(); // rendered nothing, recorded as failed: no server involved
         });
-        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
-        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
-        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
-        var properties = new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
-                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
-                new NotificationProperties.Sending(1, 1, base.sending().lease(), Duration.ofMinutes(10),
-                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
-                        new NotificationProperties.Rate(1000, 1000), 16));
-        dispatcher = new MailDispatcher(deliveries, mongo, properties);
+        dispatcher = new MailDispatcher(claimingNothing(deliveries), mongo, senders(1, 1, 16));
         dispatcher.start();
         for (int i = 0; i < 5; i++) {
             dispatcher.offer(leased("fast", "N" + i));
@@ -292,6 +268,23 @@ class MailDispatcherTest {
     }
 
     /** A new delivery as {@link DeliveryService#enqueue} hands it over: leased to this instance, attempt 1. */
+    /** The mocked queue finds nothing due in the log and takes back what is given back. */
+    private static DeliveryService claimingNothing(DeliveryService deliveries) {
+        when(deliveries.claimNext(any())).thenReturn(Mono.empty());
+        when(deliveries.giveBack(any())).thenReturn(Mono.empty());
+        return deliveries;
+    }
+
+    /** Senders, a tenant's share of them and those on answers; no rate to speak of, a poll that never comes. */
+    private static NotificationProperties senders(int concurrency, int perTenant, int answers) {
+        var base = DeliveryServiceTest.properties(Duration.ofSeconds(3));
+        return new NotificationProperties(base.relay(), base.defaultFromName(), base.defaultFromMail(),
+                base.messageIdDomain(), base.contactKey(), base.contactKeyset(), base.attachments(),
+                new NotificationProperties.Sending(concurrency, perTenant, base.sending().lease(), Duration.ofMinutes(10),
+                        base.sending().connectionIdleTimeout(), 100, base.sending().retry(),
+                        new NotificationProperties.Rate(1000, 1000), answers));
+    }
+
     private static Delivery leased(String tenant, String ticketId) {
         return leased(tenant, ticketId, TicketMail.PURPOSE);
     }

@@ -2,14 +2,7 @@ package dev.switchboard.platform.crypto;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
 
 /**
  * Seals where a customer is mailed for the ticket events, and opens it again: ticket-service seals, notification-
@@ -35,7 +28,7 @@ public final class ContactSeal {
     /** Longer than any address or name a ticket accepts, by far; the length prefix is two bytes. */
     private static final int MAX_FIELD_BYTES = 0xFFFF;
 
-    private final Aead aead;
+    private final SecretBox box;
     private final HybridSeal.Opener earlier;
 
     /** Seals and opens with the shared contact key (Tink AEAD keyset, JSON). */
@@ -48,13 +41,7 @@ public final class ContactSeal {
      *                             when none can be left (those then do not open)
      */
     public ContactSeal(String keysetJson, String earlierPrivateKeyset) {
-        try {
-            AeadConfig.register();
-            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
-            this.aead = handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("The contact keyset cannot be read", e);
-        }
+        this.box = new SecretBox(keysetJson);
         this.earlier = earlierPrivateKeyset == null || earlierPrivateKeyset.isBlank() ? null
                 : new HybridSeal.Opener(earlierPrivateKeyset);
     }
@@ -69,12 +56,8 @@ public final class ContactSeal {
         } else {
             plain.put((byte) 1).putShort((short) name.length).put(name);
         }
-        try {
-            byte[] ciphertext = aead.encrypt(plain.array(), context(serviceId, ticketId));
-            return ByteBuffer.allocate(1 + ciphertext.length).put(SHARED_KEY).put(ciphertext).flip();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Sealing a contact failed", e);
-        }
+        byte[] ciphertext = box.seal(plain.array(), SealedContact.context(serviceId, ticketId));
+        return ByteBuffer.allocate(1 + ciphertext.length).put(SHARED_KEY).put(ciphertext).flip();
     }
 
     /** The contact, when it opens for this tenant and ticket; else an {@link IllegalStateException}. */
@@ -95,13 +78,12 @@ public final class ContactSeal {
         }
         byte[] ciphertext = new byte[bytes.remaining() - 1];
         bytes.position(bytes.position() + 1).get(ciphertext);
+        // a wrong key or context fails here, as the box says
+        var plain = ByteBuffer.wrap(box.openBytes(ciphertext, SealedContact.context(serviceId, ticketId)));
         try {
-            var plain = ByteBuffer.wrap(aead.decrypt(ciphertext, context(serviceId, ticketId)));
             String email = string(plain);
             String name = plain.get() == 0 ? null : string(plain);
             return new SealedContact(email, name);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("A sealed contact does not open with this keyset (wrong key or context)", e);
         } catch (RuntimeException e) {
             // authenticated but not in this layout: sealed by something else with the same key
             throw new IllegalStateException("A sealed contact does not have the contact layout", e);
@@ -121,9 +103,5 @@ public final class ContactSeal {
         String value = new String(plain.array(), plain.arrayOffset() + plain.position(), length, StandardCharsets.UTF_8);
         plain.position(plain.position() + length);
         return value;
-    }
-
-    private static byte[] context(String serviceId, String ticketId) {
-        return SealedContact.context(serviceId, ticketId).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -30,16 +30,26 @@ public final class SecretBox {
     }
 
     public byte[] seal(String plaintext, String context) {
+        return seal(plaintext.getBytes(StandardCharsets.UTF_8), context);
+    }
+
+    public String open(byte[] ciphertext, String context) {
+        return new String(openBytes(ciphertext, context), StandardCharsets.UTF_8);
+    }
+
+    /** Seals bytes that are not text. */
+    public byte[] seal(byte[] plaintext, String context) {
         try {
-            return aead.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), context.getBytes(StandardCharsets.UTF_8));
+            return aead.encrypt(plaintext, context.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Encryption failed", e);
         }
     }
 
-    public String open(byte[] ciphertext, String context) {
+    /** Opens what {@link #seal(byte[], String)} sealed. */
+    public byte[] openBytes(byte[] ciphertext, String context) {
         try {
-            return new String(aead.decrypt(ciphertext, context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            return aead.decrypt(ciphertext, context.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("A sealed secret does not open with this keyset (wrong key or context)", e);
         }

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
-import org.springframework.data.mongodb.core.convert.MappingMongoConverter;
-import org.springframework.data.mongodb.core.convert.NoOpDbRefResolver;
-import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
@@ -24,6 +21,8 @@ import com.mongodb.reactivestreams.client.MongoClients;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+import dev.switchboard.ticket.TicketServiceSlice;
 
 /** Tickets an older version kept in clear are sealed once, on the Mongo wire server the local stack runs. */
 class LegacyPersonalDataTest {
@@ -41,14 +40,8 @@ class LegacyPersonalDataTest {
         var address = server.bind();
         client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
         // mapped as the service maps it, with its conversions
-        var conversions = new PersonalDataConversions().mongoCustomConversions();
-        var context = new MongoMappingContext();
-        context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
-        context.afterPropertiesSet();
-        var converter = new MappingMongoConverter(NoOpDbRefResolver.INSTANCE, context);
-        converter.setCustomConversions(conversions);
-        converter.afterPropertiesSet();
-        mongo = new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client, "legacy"), converter);
+        mongo = new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client, "legacy"),
+                TicketServiceSlice.mapping(new PersonalDataConversions().mongoCustomConversions()));
         legacy = new LegacyPersonalData(mongo, PersonalDataTest.PERSONAL);
     }
 

@@ -11,17 +11,17 @@ import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.convert.MappingMongoConverter;
-import org.springframework.data.mongodb.core.convert.NoOpDbRefResolver;
-import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 
 import dev.switchboard.platform.outbox.PendingEvent;
+import dev.switchboard.ticket.TicketServiceSlice;
 import dev.switchboard.ticket.ticket.TicketRequests.EndUserBody;
 
 /** The document built for a new ticket is, value for value and type for type, the one the mapping writes. */
 class TicketDocumentTest {
 
     private static final Instant AT = Instant.parse("2026-11-28T01:02:03.456Z");
-    private final MappingMongoConverter mapping = mapping();
+    private final MappingMongoConverter mapping =
+            TicketServiceSlice.mapping(new PersonalDataConversions().mongoCustomConversions());
 
     @Test
     void aTicketAsTheApiCreatesItIsWrittenAsTheMappingWritesIt() {
@@ -77,17 +77,5 @@ class TicketDocumentTest {
         // as BSON: equal types (int64, date, binary) and values; the order of keys aside
         assertThat(TicketDocument.of(ticket).toBsonDocument()).isEqualTo(mapped.toBsonDocument());
         assertThat(mapping.read(Ticket.class, TicketDocument.of(ticket))).usingRecursiveComparison().isEqualTo(ticket);
-    }
-
-    /** The mapping as the service has it, with its conversions. */
-    private static MappingMongoConverter mapping() {
-        var conversions = new PersonalDataConversions().mongoCustomConversions();
-        var context = new MongoMappingContext();
-        context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
-        context.afterPropertiesSet();
-        var converter = new MappingMongoConverter(NoOpDbRefResolver.INSTANCE, context);
-        converter.setCustomConversions(conversions);
-        converter.afterPropertiesSet();
-        return converter;
     }
 }
