@@ -238,6 +238,11 @@ class MailDispatcherTest {
 
     @Test
     void twoInstancesSendEveryMailOnceWhicheverEnqueuedOrClaimsIt() {
+        // the dispatchers' index, made before any write: the test server's insert is not safe against a concurrent
+        // createIndex (ConcurrentModificationException in mongo-java-server's addDocument), MongoDB's is
+        mongo.indexOps(Delivery.class).createIndex(new org.springframework.data.mongodb.core.index.Index()
+                .on("status", org.springframework.data.domain.Sort.Direction.ASC)
+                .on("nextAttemptAt", org.springframework.data.domain.Sort.Direction.ASC).named("due")).block(WAIT);
         dispatcher = dispatcher(new NotificationProperties.Rate(1000, 1000));
         var first = deliveries;
         other = dispatcher(new NotificationProperties.Rate(1000, 1000));
@@ -267,7 +272,6 @@ class MailDispatcherTest {
         dispatcher.offer(deliveries.enqueue(owed(tenant, ticketId)).block(WAIT));
     }
 
-    /** A new delivery as {@link DeliveryService#enqueue} hands it over: leased to this instance, attempt 1. */
     /** The mocked queue finds nothing due in the log and takes back what is given back. */
     private static DeliveryService claimingNothing(DeliveryService deliveries) {
         when(deliveries.claimNext(any())).thenReturn(Mono.empty());
@@ -285,6 +289,7 @@ class MailDispatcherTest {
                         new NotificationProperties.Rate(1000, 1000), answers));
     }
 
+    /** A new delivery as {@link DeliveryService#enqueue} hands it over: leased to this instance, attempt 1. */
     private static Delivery leased(String tenant, String ticketId) {
         return leased(tenant, ticketId, TicketMail.PURPOSE);
     }
