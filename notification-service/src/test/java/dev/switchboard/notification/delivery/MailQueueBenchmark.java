@@ -132,7 +132,7 @@ final class MailQueueBenchmark {
         var serde = new EventSerde();
         var kafka = new DiscardingKafka();
         var outboxProperties = new OutboxProperties(List.of(Delivery.COLLECTION), Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 500, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(2));
+                Duration.ofSeconds(5), 500, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(2), 256);
         var kafkaSending = Schedulers.newBoundedElastic(4, 100_000, "kafka-send", 60, true);
         var publisher = new EventPublisher(kafka, serde, kafkaSending);
         var outboxRelay = new OutboxRelay(mongo, publisher, outboxProperties, Clock.systemUTC());

@@ -21,7 +21,8 @@ public class OutboxConfiguration {
         return new Outbox(serde);
     }
 
-    @Bean
+    /** Closed after the web server's graceful shutdown: it waits for the relays of the last requests. */
+    @Bean(destroyMethod = "close")
     OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties) {
         return new OutboxRelay(mongo, publisher, properties, Clock.systemUTC());
     }

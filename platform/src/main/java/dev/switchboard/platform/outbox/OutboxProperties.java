@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param claimTimeout  how long one relay may hold a document before another may take it over (longer than
  *                      the producer's delivery timeout, so a live relay is never overtaken)
  * @param sweepTimeout  how long one sweep round may take before it is cancelled and the next one starts
+ * @param backgroundRelays how many relays may still be publishing after their callers were answered: the write is
+ *                      durable, so a request need not wait for the broker; beyond this many, callers wait for their
+ *                      relay again (at most {@code relayTimeout}), so a slow broker slows the writers down instead
+ *                      of piling up relays; 0: every caller waits
  */
 @ConfigurationProperties("switchboard.outbox")
 public record OutboxProperties(@DefaultValue List<String> collections,
@@ -27,5 +31,6 @@ public record OutboxProperties(@DefaultValue List<String> collections,
                                @DefaultValue("500") int sweepBatch,
                                @DefaultValue("3s") Duration relayTimeout,
                                @DefaultValue("60s") Duration claimTimeout,
-                               @DefaultValue("2m") Duration sweepTimeout) {
+                               @DefaultValue("2m") Duration sweepTimeout,
+                               @DefaultValue("256") int backgroundRelays) {
 }

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -43,8 +46,13 @@ import reactor.core.publisher.Mono;
  * ({@code relayClaim}, with an expiry so a crashed relay's claim lapses), so two instances never publish
  * the same events concurrently and never reorder the events of one key. Whoever holds the claim publishes
  * what is pending, releases it, and goes again while events arrived meanwhile.
+ * <p>
+ * The caller of a relay (a request) is answered as soon as the relay started: its write is durable and the relay
+ * runs to its end by itself. Only while more than {@code backgroundRelays} relays are running does a caller wait
+ * for its own (at most the relay timeout), so a slow broker slows the writers down rather than piling up relays.
+ * {@link #close} waits for them at shutdown.
  */
-public final class OutboxRelay {
+public final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     static final String CLAIM = "relayClaim";
@@ -55,6 +63,8 @@ public final class OutboxRelay {
     private final EventPublisher publisher;
     private final OutboxProperties properties;
     private final Clock clock;
+    /** Relays started by {@link #relay} and {@link #relayInserted} that have not ended. */
+    private final AtomicInteger running = new AtomicInteger();
 
     public OutboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties, Clock clock) {
         this.mongo = mongo;
@@ -64,14 +74,15 @@ public final class OutboxRelay {
     }
 
     /**
-     * Publishes the pending events of one document. The caller (a request) waits at most the relay timeout;
-     * the relay itself goes on in the background and keeps its claim until it finished, so a slow broker
-     * neither holds the request nor leaves half-published events to a concurrent sweep. Failures are logged
-     * and left to the sweep: the state change is already durable, so the caller's request has succeeded.
+     * Publishes the pending events of one document. The caller (a request) is answered once the relay started, or,
+     * while too many relays are running, when it ended or the relay timeout passed; the relay itself goes on in the
+     * background and keeps its claim until it finished, so a slow broker neither holds the request nor leaves
+     * half-published events to a concurrent sweep. Failures are logged and left to the sweep: the state change is
+     * already durable, so the caller's request has succeeded.
      */
     public Mono<Void> relay(String collection, Object id) {
         // deferred: callers chain it after their write (write.then(relay(...))), so it must start on subscription
-        return Mono.defer(() -> waitAtMostRelayTimeout(relayNow(collection, id, true)));
+        return Mono.defer(() -> answerCaller(relayNow(collection, id, true)));
     }
 
     /**
@@ -105,7 +116,7 @@ public final class OutboxRelay {
         return Mono.defer(() -> {
             long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
             Document inserted = new Document("pendingEvents", events.stream().map(OutboxRelay::document).toList());
-            return waitAtMostRelayTimeout(leftToTheSweepOnFailure(mongo.getCollection(collection)
+            return answerCaller(leftToTheSweepOnFailure(mongo.getCollection(collection)
                     .flatMap(documents -> publishAll(documents, id, claim.id(), inserted)
                             .flatMap(pass -> pass == Pass.NOTHING_PENDING ? Mono.<Void>empty()
                                     : drain(documents, id, 1, deadline))), collection, id));
@@ -123,13 +134,40 @@ public final class OutboxRelay {
     }
 
     /**
-     * The caller (a request) waits at most the relay timeout; the relay goes on in the background and keeps its
-     * claim until it finished.
+     * Starts a relay and answers its caller: at once while at most {@code backgroundRelays} relays are running,
+     * else when it ended or the relay timeout passed. Either way the relay goes on by itself and keeps its claim
+     * until it finished.
      */
-    private Mono<Void> waitAtMostRelayTimeout(Mono<Void> relaying) {
-        return Detached.await(relaying.toFuture())
+    private Mono<Void> answerCaller(Mono<Void> relaying) {
+        int now = running.incrementAndGet();
+        CompletableFuture<Void> relay = relaying.doFinally(signal -> running.decrementAndGet()).toFuture();
+        if (now <= properties.backgroundRelays()) {
+            return Mono.empty();
+        }
+        return Detached.await(relay)
                 .timeout(properties.relayTimeout())
                 .onErrorResume(TimeoutException.class, error -> Mono.empty());
+    }
+
+    /** How many relays have not ended; for tests and operations. */
+    public int running() {
+        return running.get();
+    }
+
+    /**
+     * Waits, at most the relay timeout, for the relays still publishing for callers already answered, so a graceful
+     * shutdown publishes what its last requests wrote; whatever is left the sweep publishes once its claim lapsed.
+     */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        if (running.get() > 0) {
+            log.warn("{} relays still running at shutdown; the sweep publishes their events once their claims lapse",
+                    running.get());
+        }
     }
 
     /** A relay that fails leaves its events to the sweep: logged, never an error of the caller's. */

@@ -49,7 +49,7 @@ class OutboxRelayTest {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final KafkaTemplate<String, byte[]> kafka = mock();
     private final OutboxProperties properties = new OutboxProperties(List.of("things"), Duration.ofSeconds(1),
-            Duration.ZERO, 100, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(1));
+            Duration.ZERO, 100, Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofMinutes(1), 0);
     private OutboxRelay relay;
 
     @BeforeEach
@@ -191,7 +191,7 @@ class OutboxRelayTest {
         when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
         var impatient = new OutboxRelay(mongo, new EventPublisher(kafka, new EventSerde(), Schedulers.boundedElastic()),
                 new OutboxProperties(List.of("things"), Duration.ofSeconds(1), Duration.ZERO, 100,
-                        Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(1)), Clock.systemUTC());
+                        Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(1), 0), Clock.systemUTC());
         insert("doc-5", null, "e1");
 
         impatient.relay("things", "doc-5").block(Duration.ofSeconds(10));
@@ -243,6 +243,54 @@ class OutboxRelayTest {
 
         assertThat(pending("doc-10")).hasSize(1);
         assertThat(document("doc-10")).doesNotContainKey(OutboxRelay.CLAIM);
+    }
+
+    @Test
+    void aCallerIsAnsweredBeforeTheBrokerAcknowledgesWhileFewRelaysRunAndWaitsWhenMoreDo() {
+        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        // one relay may run after its caller was answered; a caller that waited would wait the whole minute
+        var relays = relayWith(1, Duration.ofMinutes(1));
+        var firstClaim = relays.claimForInsert();
+        var first = pendingEvents("doc-11", "e1");
+        insertClaimed("doc-11", firstClaim, first);
+        var secondClaim = relays.claimForInsert();
+        var second = pendingEvents("doc-12", "e2");
+        insertClaimed("doc-12", secondClaim, second);
+
+        relays.relayInserted("things", "doc-11", firstClaim, first).block(Duration.ofSeconds(30));
+        var waiting = relays.relayInserted("things", "doc-12", secondClaim, second).toFuture();
+
+        assertThat(relays.running()).isEqualTo(2);
+        assertThat(waiting).as("the second caller waits: one relay already runs for an answered caller").isNotDone();
+        slowAck.complete(mock(SendResult.class));
+        waiting.join();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> pending("doc-11").isEmpty() && pending("doc-12").isEmpty() && relays.running() == 0);
+    }
+
+    @Test
+    void closingWaitsForTheRelaysOfCallersAlreadyAnswered() throws Exception {
+        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var relays = relayWith(8, Duration.ofMinutes(1));
+        var claim = relays.claimForInsert();
+        var events = pendingEvents("doc-13", "e1");
+        insertClaimed("doc-13", claim, events);
+        relays.relayInserted("things", "doc-13", claim, events).block(Duration.ofSeconds(30));
+
+        var closing = CompletableFuture.runAsync(relays::close);
+
+        assertThat(closing).as("a relay still waits for the broker").isNotDone();
+        slowAck.complete(mock(SendResult.class));
+        closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(pending("doc-13")).isEmpty();
+    }
+
+    private OutboxRelay relayWith(int backgroundRelays, Duration relayTimeout) {
+        return new OutboxRelay(mongo, new EventPublisher(kafka, new EventSerde(), Schedulers.boundedElastic()),
+                new OutboxProperties(List.of("things"), Duration.ofSeconds(1), Duration.ZERO, 100, relayTimeout,
+                        Duration.ofMinutes(5), Duration.ofMinutes(1), backgroundRelays), Clock.systemUTC());
     }
 
     private static List<PendingEvent> pendingEvents(String id, String... eventIds) {

@@ -43,7 +43,7 @@ class TicketIdempotencyTest {
     /** Only the store step and the indexes are exercised: nothing else of the service is needed. */
     private final TicketService tickets = new TicketService(mongo, null, null, null, null, null, null,
             new OutboxRelay(mongo, null, new OutboxProperties(List.of(Ticket.COLLECTION), null, null, 0, null,
-                    Duration.ofSeconds(60), null), Clock.systemUTC()), null);
+                    Duration.ofSeconds(60), null, 0), Clock.systemUTC()), null);
     private final AtomicInteger ids = new AtomicInteger();
 
     @AfterEach
