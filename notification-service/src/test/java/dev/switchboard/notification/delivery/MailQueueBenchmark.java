@@ -55,6 +55,7 @@ import dev.switchboard.platform.events.EventHeaders;
 import dev.switchboard.platform.events.EventMetadataFactory;
 import dev.switchboard.platform.events.EventPublisher;
 import dev.switchboard.platform.events.EventSerde;
+import dev.switchboard.platform.events.PlatformKafkaProperties;
 import dev.switchboard.platform.outbox.Outbox;
 import dev.switchboard.platform.outbox.OutboxProperties;
 import dev.switchboard.platform.outbox.OutboxRelay;
@@ -71,7 +72,8 @@ import reactor.core.scheduler.Schedulers;
  * dispatcher, renderer (Avro decode, contact sealed with the shared key, the tenant's settings from Mongo), transports with the
  * relay's SMTP pool, and the outbox relay with its sweep. Only Kafka is left out: events go to a template that
  * discards them. Mocks stand only for what acknowledgements never call (answer files, administrators' notices).
- * Tickets enter through {@link TicketEventsListener#onRecord} on six threads (the topic's partitions), paced at
+ * Tickets enter through {@link TicketEventsListener#onRecord} from six threads (the topic's partitions; each with
+ * up to a poll's records under way, as in the container), paced at
  * {@code rate} tickets per second.
  *
  * <p>One tenant sends everything, so its {@code sending.rate} is raised from the default 100/s (burst 200) to
@@ -157,7 +159,8 @@ final class MailQueueBenchmark {
                 new EventMetadataFactory("notification-service", Clock.systemUTC()), new Outbox(serde), outboxRelay,
                 publisher, sendPool, properties);
         var dispatcher = new MailDispatcher(deliveries, mongo, properties);
-        var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher);
+        var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher,
+                new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(15), 0, 16));
 
         var sealer = new ContactSeal(contactKey);
         System.out.printf("Building %d ticket events...%n", warmup + mails);
@@ -227,6 +230,8 @@ final class MailQueueBenchmark {
         List<Thread> feeders = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
             feeders.add(Thread.ofPlatform().name("feeder-" + p).start(() -> {
+                // as the container does: a partition's records are enqueued side by side, up to a poll's worth
+                var inFlight = new java.util.concurrent.Semaphore(TicketEventsListener.IN_FLIGHT_PER_PARTITION);
                 for (int n = next.getAndIncrement(); n < tickets.size(); n = next.getAndIncrement()) {
                     long at = rate == 0 ? start : start + n * 1_000_000_000L / rate;
                     long wait = at - System.nanoTime();
@@ -234,7 +239,8 @@ final class MailQueueBenchmark {
                         LockSupport.parkNanos(wait);
                     }
                     due[n] = at;
-                    listener.onRecord(tickets.get(n).record());
+                    inFlight.acquireUninterruptibly();
+                    listener.onRecord(tickets.get(n).record()).doFinally(signal -> inFlight.release()).subscribe();
                 }
                 // the feeders end before the CPU meter reads the live threads
                 feederCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
