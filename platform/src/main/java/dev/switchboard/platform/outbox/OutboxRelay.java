@@ -140,7 +140,14 @@ public final class OutboxRelay implements AutoCloseable {
      */
     private Mono<Void> answerCaller(Mono<Void> relaying) {
         int now = running.incrementAndGet();
-        CompletableFuture<Void> relay = relaying.doFinally(signal -> running.decrementAndGet()).toFuture();
+        CompletableFuture<Void> relay = relaying
+                // one that outlived its claim (a database that stopped answering) has lost it anyway: it gives up
+                // its place among the running relays rather than holding it for good; the sweep takes its events
+                .timeout(properties.claimTimeout(), Mono.fromRunnable(() ->
+                        log.warn("A relay outlived its claim ({}); the sweep will publish its events",
+                                properties.claimTimeout())))
+                .doFinally(signal -> running.decrementAndGet())
+                .toFuture();
         if (now <= properties.backgroundRelays()) {
             return Mono.empty();
         }
