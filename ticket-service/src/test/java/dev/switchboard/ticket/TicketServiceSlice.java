@@ -109,6 +109,7 @@ public class TicketServiceSlice {
     OutboxRelay outboxRelay() {
         OutboxRelay relay = mock(OutboxRelay.class);
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(any(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         when(relay.claimForInsert()).thenAnswer(call -> new OutboxRelay.InsertClaim("slice",

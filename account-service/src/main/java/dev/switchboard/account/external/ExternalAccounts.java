@@ -281,7 +281,8 @@ public class ExternalAccounts implements InitializingBean {
             return mongo.updateFirst(Query.query(onlyWhenDisabled ? still.and("active").is(false) : still), update,
                             ExternalAccount.class)
                     .flatMap(result -> result.getMatchedCount() > 0
-                            ? relay.relay(ExternalAccount.COLLECTION, mailboxId)
+                            // the tombstone goes once its event is out, so this relay is waited for
+                            ? relay.relayAndWait(ExternalAccount.COLLECTION, mailboxId)
                                     // only the tombstone goes, never a mailbox this update did not mark
                                     .then(mongo.remove(Query.query(Criteria.where("_id").is(mailboxId)
                                             .and("deleted").is(true).and("pendingEvents").size(0)), ExternalAccount.class))

@@ -40,6 +40,7 @@ public final class ExternalAccountsFixture {
         this.mongo = mongo;
         OutboxRelay relay = mock(OutboxRelay.class);
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(any(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         this.accounts = new ExternalAccounts(mongo, new MailVerifier(guard, properties), secrets,

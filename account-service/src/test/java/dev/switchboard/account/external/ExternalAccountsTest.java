@@ -70,6 +70,7 @@ class ExternalAccountsTest {
     private void storedMailboxIsFound() {
         when(mongo.findOne(any(Query.class), eq(ExternalAccount.class))).thenReturn(Mono.just(stored));
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(anyString(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }

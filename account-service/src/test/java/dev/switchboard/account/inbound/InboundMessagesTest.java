@@ -105,6 +105,7 @@ class InboundMessagesTest {
 
     {
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(anyString(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }

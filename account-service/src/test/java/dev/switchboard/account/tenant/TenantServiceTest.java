@@ -78,6 +78,7 @@ class TenantServiceTest {
         when(mongo.findAndModify(any(Query.class), any(UpdateDefinition.class), any(FindAndModifyOptions.class),
                 eq(Tenant.class))).thenReturn(first, more);
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(anyString(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }
@@ -116,7 +117,7 @@ class TenantServiceTest {
 
         tenants.setEnabled(SERVICE, false, null).subscribe().dispose();
 
-        verify(relay, org.mockito.Mockito.timeout(10_000)).relay(Tenant.COLLECTION, SERVICE);
+        verify(relay, org.mockito.Mockito.timeout(10_000)).relayAndWait(Tenant.COLLECTION, SERVICE);
     }
 
     @Test
@@ -192,6 +193,7 @@ class TenantServiceTest {
                             .nextVersion());
                 });
         when(relay.relay(anyString(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(anyString(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
     }

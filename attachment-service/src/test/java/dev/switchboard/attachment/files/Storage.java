@@ -41,6 +41,7 @@ final class Storage implements AutoCloseable {
         mongo = new ReactiveMongoTemplate(client, "attachments-test");
         OutboxRelay relay = mock();
         when(relay.relay(any(), any())).thenReturn(Mono.empty());
+        when(relay.relayAndWait(any(), any())).thenReturn(Mono.empty());
         // the real write-then-relay, over the stubbed relay
         when(relay.writeThenRelay(any(), any(), any())).thenCallRealMethod();
         var properties = new AttachmentProperties(maxSize, TTL, PURGE_RETENTION, Duration.ofMinutes(1),

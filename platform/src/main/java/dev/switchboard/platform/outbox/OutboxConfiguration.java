@@ -21,8 +21,7 @@ public class OutboxConfiguration {
         return new Outbox(serde);
     }
 
-    /** Closed after the web server's graceful shutdown: it waits for the relays of the last requests. */
-    @Bean(destroyMethod = "close")
+    @Bean
     OutboxRelay outboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties) {
         return new OutboxRelay(mongo, publisher, properties, Clock.systemUTC());
     }

@@ -21,6 +21,7 @@ import org.bson.Document;
 import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -50,9 +51,13 @@ import reactor.core.publisher.Mono;
  * The caller of a relay (a request) is answered as soon as the relay started: its write is durable and the relay
  * runs to its end by itself. Only while more than {@code backgroundRelays} relays are running does a caller wait
  * for its own (at most the relay timeout), so a slow broker slows the writers down rather than piling up relays.
- * {@link #close} waits for them at shutdown.
+ * At shutdown, after the web server stopped and before the Kafka producer closes, {@link #stop} waits (at most the
+ * relay timeout) for those still running.
  */
-public final class OutboxRelay implements AutoCloseable {
+public final class OutboxRelay implements SmartLifecycle {
+
+    /** Stops after the web server's graceful shutdown and stop, and before the Kafka producer factory closes. */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     static final String CLAIM = "relayClaim";
@@ -65,6 +70,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Clock clock;
     /** Relays started by {@link #relay} and {@link #relayInserted} that have not ended. */
     private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean started;
 
     public OutboxRelay(ReactiveMongoTemplate mongo, EventPublisher publisher, OutboxProperties properties, Clock clock) {
         this.mongo = mongo;
@@ -82,17 +88,29 @@ public final class OutboxRelay implements AutoCloseable {
      */
     public Mono<Void> relay(String collection, Object id) {
         // deferred: callers chain it after their write (write.then(relay(...))), so it must start on subscription
-        return Mono.defer(() -> answerCaller(relayNow(collection, id, true)));
+        return Mono.defer(() -> answerCaller(relayNow(collection, id, true), false));
+    }
+
+    /**
+     * What {@link #relay} does, but its caller always waits for the end (at most the relay timeout): for a step
+     * that needs the events gone, such as removing a tombstone once its event is out.
+     */
+    public Mono<Void> relayAndWait(String collection, Object id) {
+        return Mono.defer(() -> answerCaller(relayNow(collection, id, true), true));
     }
 
     /**
      * A write that leaves pending events in a document, then their {@link #relay}, as one piece of work: once
      * subscribed it runs to its end whether or not the caller still waits. Chained as two steps, a request cancelled
      * between them (the gateway's timeout, a client that left) leaves its events to the sweep, a claim timeout
-     * later. The caller gets the write's value (empty when it wrote nothing: then nothing is relayed) or its error.
+     * later. The caller gets the write's value (empty when it wrote nothing: then nothing is relayed) or its error,
+     * once the events are out ({@link #relayAndWait}, at most the relay timeout): these are the rarer writes (settings,
+     * tenants, mailboxes, uploads) whose callers may act on the event next, such as a ticket naming a file just
+     * uploaded, which ticket-service waits for only briefly.
      */
     public <T> Mono<T> writeThenRelay(Mono<T> write, String collection, Object id) {
-        return Mono.defer(() -> Detached.await(write.flatMap(written -> relay(collection, id).thenReturn(written))
+        return Mono.defer(() -> Detached.await(write.flatMap(written -> relayAndWait(collection, id)
+                        .thenReturn(written))
                 .toFuture()));
     }
 
@@ -119,7 +137,7 @@ public final class OutboxRelay implements AutoCloseable {
             return answerCaller(leftToTheSweepOnFailure(mongo.getCollection(collection)
                     .flatMap(documents -> publishAll(documents, id, claim.id(), inserted)
                             .flatMap(pass -> pass == Pass.NOTHING_PENDING ? Mono.<Void>empty()
-                                    : drain(documents, id, 1, deadline))), collection, id));
+                                    : drain(documents, id, 1, deadline))), collection, id), false);
         });
     }
 
@@ -134,21 +152,14 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Starts a relay and answers its caller: at once while at most {@code backgroundRelays} relays are running,
-     * else when it ended or the relay timeout passed. Either way the relay goes on by itself and keeps its claim
+     * Starts a relay and answers its caller: at once while at most {@code backgroundRelays} relays are running
+     * (unless {@code callerWaits}), else when it ended or the relay timeout passed. Either way the relay goes on by itself and keeps its claim
      * until it finished.
      */
-    private Mono<Void> answerCaller(Mono<Void> relaying) {
+    private Mono<Void> answerCaller(Mono<Void> relaying, boolean callerWaits) {
         int now = running.incrementAndGet();
-        CompletableFuture<Void> relay = relaying
-                // one that outlived its claim (a database that stopped answering) has lost it anyway: it gives up
-                // its place among the running relays rather than holding it for good; the sweep takes its events
-                .timeout(properties.claimTimeout(), Mono.fromRunnable(() ->
-                        log.warn("A relay outlived its claim ({}); the sweep will publish its events",
-                                properties.claimTimeout())))
-                .doFinally(signal -> running.decrementAndGet())
-                .toFuture();
-        if (now <= properties.backgroundRelays()) {
+        CompletableFuture<Void> relay = relaying.doFinally(signal -> running.decrementAndGet()).toFuture();
+        if (!callerWaits && now <= properties.backgroundRelays()) {
             return Mono.empty();
         }
         return Detached.await(relay)
@@ -161,12 +172,18 @@ public final class OutboxRelay implements AutoCloseable {
         return running.get();
     }
 
+    @Override
+    public void start() {
+        started = true;
+    }
+
     /**
      * Waits, at most the relay timeout, for the relays still publishing for callers already answered, so a graceful
      * shutdown publishes what its last requests wrote; whatever is left the sweep publishes once its claim lapsed.
      */
     @Override
-    public void close() {
+    public void stop() {
+        started = false;
         long deadline = System.nanoTime() + properties.relayTimeout().toNanos();
         while (running.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
@@ -175,6 +192,16 @@ public final class OutboxRelay implements AutoCloseable {
             log.warn("{} relays still running at shutdown; the sweep publishes their events once their claims lapse",
                     running.get());
         }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     /** A relay that fails leaves its events to the sweep: logged, never an error of the caller's. */

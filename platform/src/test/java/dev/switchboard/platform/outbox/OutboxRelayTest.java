@@ -1,6 +1,7 @@
 package dev.switchboard.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -12,6 +13,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
@@ -104,7 +107,7 @@ class OutboxRelayTest {
     }
 
     @Test
-    void aRelayAfterAWriteWaitsForTheClaimOfTheRelayBefore() {
+    void aRelayAfterAWriteWaitsForTheClaimOfTheRelayBefore() throws Exception {
         insert("doc-6", Instant.now().plusSeconds(30), "e1");
         var waiting = relay.relayNow("things", "doc-6", true).toFuture();
         // the earlier relay finishes: its events are gone, its claim released
@@ -112,7 +115,7 @@ class OutboxRelayTest {
                 new Document("$unset", new Document(OutboxRelay.CLAIM, "")))))
                 .block(Duration.ofSeconds(5));
 
-        waiting.join();
+        waiting.get(30, TimeUnit.SECONDS);
 
         assertThat(published).containsExactly("e1");
         assertThat(pending("doc-6")).isEmpty();
@@ -246,7 +249,7 @@ class OutboxRelayTest {
     }
 
     @Test
-    void aCallerIsAnsweredBeforeTheBrokerAcknowledgesWhileFewRelaysRunAndWaitsWhenMoreDo() {
+    void aCallerIsAnsweredBeforeTheBrokerAcknowledgesWhileFewRelaysRunAndWaitsWhenMoreDo() throws Exception {
         CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
         when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
         // one relay may run after its caller was answered; a caller that waited would wait the whole minute
@@ -264,13 +267,44 @@ class OutboxRelayTest {
         assertThat(relays.running()).isEqualTo(2);
         assertThat(waiting).as("the second caller waits: one relay already runs for an answered caller").isNotDone();
         slowAck.complete(mock(SendResult.class));
-        waiting.join();
+        waiting.get(30, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> pending("doc-11").isEmpty() && pending("doc-12").isEmpty() && relays.running() == 0);
     }
 
     @Test
-    void closingWaitsForTheRelaysOfCallersAlreadyAnswered() throws Exception {
+    void aCallerThatNeedsTheEventsGoneWaitsForItsRelayEvenWhenFewRun() throws Exception {
+        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var relays = relayWith(8, Duration.ofMinutes(1));
+        insert("doc-14", null, "e1");
+
+        var waiting = relays.relayAndWait("things", "doc-14").toFuture();
+
+        assertThat(waiting).as("its relay waits for the broker").isNotDone();
+        slowAck.complete(mock(SendResult.class));
+        waiting.get(30, TimeUnit.SECONDS);
+        assertThat(pending("doc-14")).as("gone when the caller goes on").isEmpty();
+    }
+
+    @Test
+    void aWriteThenRelayIsAnsweredOnceItsEventsAreOut() throws Exception {
+        // an upload's event must be on the topic when its caller names the file in a ticket next
+        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var relays = relayWith(8, Duration.ofMinutes(1));
+
+        var written = relays.writeThenRelay(Mono.fromRunnable(() -> insert("doc-15", null, "e1")).thenReturn("saved"),
+                "things", "doc-15").toFuture();
+
+        assertThatThrownBy(() -> written.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        slowAck.complete(mock(SendResult.class));
+        assertThat(written.get(30, TimeUnit.SECONDS)).isEqualTo("saved");
+        assertThat(pending("doc-15")).isEmpty();
+    }
+
+    @Test
+    void stoppingWaitsForTheRelaysOfCallersAlreadyAnswered() throws Exception {
         CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
         when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
         var relays = relayWith(8, Duration.ofMinutes(1));
@@ -278,12 +312,15 @@ class OutboxRelayTest {
         var events = pendingEvents("doc-13", "e1");
         insertClaimed("doc-13", claim, events);
         relays.relayInserted("things", "doc-13", claim, events).block(Duration.ofSeconds(30));
+        assertThat(relays.running()).isEqualTo(1);
 
-        var closing = CompletableFuture.runAsync(relays::close);
+        var stopping = CompletableFuture.runAsync(relays::stop);
 
-        assertThat(closing).as("a relay still waits for the broker").isNotDone();
+        // it cannot end before the broker answers (or the minute of the relay timeout passes)
+        assertThatThrownBy(() -> stopping.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         slowAck.complete(mock(SendResult.class));
-        closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        stopping.get(30, TimeUnit.SECONDS);
+        assertThat(relays.running()).isZero();
         assertThat(pending("doc-13")).isEmpty();
     }
 
