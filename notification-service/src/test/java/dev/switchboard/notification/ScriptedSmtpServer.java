@@ -26,7 +26,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         /** Refuses every recipient for good: {@code 550 5.1.1}. */
         REJECT_RECIPIENT,
         /** Accepts the mail (250 after DATA), then leaves QUIT unanswered. */
-        SILENT_AFTER_DATA
+        SILENT_AFTER_DATA,
+        /** Takes one mail per connection; the next MAIL FROM on it is answered by closing the connection. */
+        HANG_UP_AFTER_FIRST_MAIL
     }
 
     private final ServerSocket server;
@@ -79,6 +81,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 reply(out, "220 scripted ESMTP");
             }
             String line;
+            int mails = 0;
             while ((line = in.readLine()) != null) {
                 if (script == Script.SILENT) {
                     continue;
@@ -86,6 +89,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 String command = line.length() < 4 ? line.toUpperCase() : line.substring(0, 4).toUpperCase();
                 switch (command) {
                     case "EHLO", "HELO" -> reply(out, "250 scripted");
+                    case "MAIL" -> {
+                        if (script == Script.HANG_UP_AFTER_FIRST_MAIL && mails > 0) {
+                            return;
+                        }
+                        reply(out, "250 2.1.0 ok");
+                    }
                     case "RCPT" -> reply(out, switch (script) {
                         case DEFER_RECIPIENT -> "451 4.3.0 " + line.substring(line.indexOf('<'))
                                 + ": mailbox busy, try again later";
@@ -99,6 +108,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             // the mail's content
                         }
                         accepted.incrementAndGet();
+                        mails++;
                         reply(out, "250 2.0.0 queued");
                     }
                     case "QUIT" -> {

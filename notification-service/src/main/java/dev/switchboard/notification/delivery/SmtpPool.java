@@ -207,8 +207,13 @@ final class SmtpPool implements AutoCloseable {
     /** Whether the server answered with a reply of its own: then the connection itself was fine. */
     private static boolean repliedByServer(MessagingException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SMTPSendFailedException || t instanceof SMTPAddressFailedException) {
-                return true;
+            // Angus reports a connection that ended before the reply as the command's failure with code -1
+            // ("[EOF]"): nothing was answered, so a kept connection that went stale is not a server's refusal
+            if (t instanceof SMTPSendFailedException sendFailed) {
+                return sendFailed.getReturnCode() > 0;
+            }
+            if (t instanceof SMTPAddressFailedException addressFailed) {
+                return addressFailed.getReturnCode() > 0;
             }
             if (t == t.getCause()) {
                 break;

@@ -82,6 +82,21 @@ class SmtpPoolTest {
     }
 
     @Test
+    void aKeptConnectionEndingBeforeTheServerRepliedIsNotTakenForARefusal() throws Exception {
+        // the server hangs up on the second MAIL FROM of a connection: Angus reports that as the command failing
+        // with code -1 ("[EOF]"), which is no server's answer, so the mail goes out on a fresh connection
+        try (var server = new ScriptedSmtpServer(ScriptedSmtpServer.Script.HANG_UP_AFTER_FIRST_MAIL)) {
+            var pool = new SmtpPool(session, false, "127.0.0.1", server.port(), null, null, 4, Duration.ofSeconds(30), 100);
+            pool.send(message(1), () -> { });
+            assertThat(pool.idleConnections()).isEqualTo(1);
+
+            assertDoesNotThrow(() -> pool.send(message(2), () -> { }));
+
+            assertThat(server.accepted()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCommitPointThatRefusesAbortsTheMailBeforeTheServerTakesIt() throws Exception {
         try (var pool = pool(greenMail.getSmtp().getPort())) {
             assertThatThrownBy(() -> pool.send(message(1), () -> {
