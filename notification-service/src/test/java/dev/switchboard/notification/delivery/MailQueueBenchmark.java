@@ -159,7 +159,7 @@ final class MailQueueBenchmark {
                 new EventMetadataFactory("notification-service", Clock.systemUTC()), new Outbox(serde), outboxRelay,
                 publisher, sendPool, properties);
         var dispatcher = new MailDispatcher(deliveries, mongo, properties);
-        var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher,
+        var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher, kafka,
                 new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(15), 0, 16));
 
         var sealer = new ContactSeal(contactKey);
@@ -231,7 +231,7 @@ final class MailQueueBenchmark {
         for (int p = 0; p < PARTITIONS; p++) {
             feeders.add(Thread.ofPlatform().name("feeder-" + p).start(() -> {
                 // as the container does: a partition's records are enqueued side by side, up to a poll's worth
-                var inFlight = new java.util.concurrent.Semaphore(TicketEventsListener.IN_FLIGHT_PER_PARTITION);
+                var inFlight = new java.util.concurrent.Semaphore(TicketEventsListener.IN_FLIGHT);
                 for (int n = next.getAndIncrement(); n < tickets.size(); n = next.getAndIncrement()) {
                     long at = rate == 0 ? start : start + n * 1_000_000_000L / rate;
                     long wait = at - System.nanoTime();
