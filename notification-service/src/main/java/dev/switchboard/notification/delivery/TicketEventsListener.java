@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -14,15 +13,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
-
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 
 import dev.switchboard.events.ticket.TicketCreated;
 import dev.switchboard.events.ticket.TicketReplied;
@@ -30,6 +25,7 @@ import dev.switchboard.platform.events.EventSerde;
 import dev.switchboard.platform.events.PlatformKafkaConfiguration;
 import dev.switchboard.platform.events.PlatformKafkaProperties;
 import dev.switchboard.platform.reactive.Detached;
+import dev.switchboard.platform.web.NhnErrorHandler;
 import dev.switchboard.schemas.Topic;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -74,7 +70,8 @@ class TicketEventsListener {
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - QUIET.toNanos() - 1);
 
     TicketEventsListener(EventSerde serde, TicketMail tickets, DeliveryService deliveries, MailDispatcher dispatcher,
-                         KafkaTemplate<String, byte[]> kafka, PlatformKafkaProperties properties) {
+                         KafkaTemplate<String, byte[]> kafka, PlatformKafkaProperties properties,
+                         @Value("${spring.application.name}") String service) {
         this.serde = serde;
         this.tickets = tickets;
         this.deliveries = deliveries;
@@ -84,7 +81,7 @@ class TicketEventsListener {
                 .maxBackoff(properties.retryInterval())
                 .doBeforeRetry(signal -> warnNowAndThen(signal.failure()));
         this.deadLetters = Topic.TICKET_EVENTS.topicName()
-                + PlatformKafkaConfiguration.deadLetterSuffix("notification-service");
+                + PlatformKafkaConfiguration.deadLetterSuffix(service);
     }
 
     @KafkaListener(id = "notification-ticket-events", groupId = "notification-service",
@@ -147,16 +144,12 @@ class TicketEventsListener {
         }
     }
 
-    /** A failure that passes once the database is back: it did not answer, or could not be reached. */
+    /**
+     * A failure that passes once the database (or whatever else did not answer) is back: the platform's one list of
+     * those, the same failures an API answers with a 503.
+     */
     static boolean databaseAway(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof TimeoutException || cause instanceof MongoTimeoutException
-                    || cause instanceof MongoSocketException || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof TransientDataAccessException) {
-                return true;
-            }
-        }
-        return false;
+        return NhnErrorHandler.unavailable(error);
     }
 
     private static byte[] bytes(String text) {

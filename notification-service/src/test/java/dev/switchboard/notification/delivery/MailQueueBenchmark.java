@@ -160,7 +160,7 @@ final class MailQueueBenchmark {
                 publisher, sendPool, properties);
         var dispatcher = new MailDispatcher(deliveries, mongo, properties);
         var listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher, kafka,
-                new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(15), 0, 16));
+                new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(15), 0, 16), "notification-service");
 
         var sealer = new ContactSeal(contactKey);
         System.out.printf("Building %d ticket events...%n", warmup + mails);

@@ -49,7 +49,7 @@ class TicketEventsListenerTest {
     @SuppressWarnings("unchecked")
     private final KafkaTemplate<String, byte[]> kafka = mock(KafkaTemplate.class);
     private final TicketEventsListener listener = new TicketEventsListener(serde, tickets, deliveries, dispatcher,
-            kafka, new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(2), 0, 16));
+            kafka, new PlatformKafkaProperties((short) 1, 40, Duration.ofSeconds(2), 0, 16), "notification-service");
     private final DeliveryService.Owed owed = new DeliveryService.Owed("ticket-ack:T1", "demo", "T1",
             TicketMail.PURPOSE, TicketCreated.getClassSchema().getFullName(), new byte[0], Instant.EPOCH, "c1");
     private final Delivery delivery = mock();
@@ -57,9 +57,7 @@ class TicketEventsListenerTest {
     @Test
     void aRecordCountsOnlyOnceItsMailIsOwedWhileOtherTicketsGoOn() throws Exception {
         // the container commits a record once its result completes
-        var first = new CompletableFuture<Delivery>();
-        when(tickets.owedBy(any(), any())).thenReturn(Mono.just(owed));
-        when(deliveries.enqueue(owed)).thenReturn(Mono.fromFuture(first), Mono.just(delivery));
+        var first = firstEnqueueAnsweredLater();
 
         var pending = listener.onRecord(record("T1")).toFuture();
         listener.onRecord(record("T2")).block(Duration.ofSeconds(30));
@@ -73,9 +71,7 @@ class TicketEventsListenerTest {
 
     @Test
     void theEventsOfOneTicketAreEnqueuedOneAfterTheOther() throws Exception {
-        var first = new CompletableFuture<Delivery>();
-        when(tickets.owedBy(any(), any())).thenReturn(Mono.just(owed));
-        when(deliveries.enqueue(owed)).thenReturn(Mono.fromFuture(first), Mono.just(delivery));
+        var first = firstEnqueueAnsweredLater();
 
         var created = listener.onRecord(record("T1")).toFuture();
         var answered = listener.onRecord(record("T1")).toFuture();
@@ -160,6 +156,14 @@ class TicketEventsListenerTest {
                 new java.util.concurrent.TimeoutException()))).isTrue();
         assertThat(TicketEventsListener.databaseAway(new IllegalStateException("a bug"))).isFalse();
         assertThat(TicketEventsListener.databaseAway(new UndecodableEventException("broken"))).isFalse();
+    }
+
+    /** The first enqueue completes when the test says so, every later one at once. */
+    private CompletableFuture<Delivery> firstEnqueueAnsweredLater() {
+        var first = new CompletableFuture<Delivery>();
+        when(tickets.owedBy(any(), any())).thenReturn(Mono.just(owed));
+        when(deliveries.enqueue(owed)).thenReturn(Mono.fromFuture(first), Mono.just(delivery));
+        return first;
     }
 
     @SuppressWarnings("unchecked")

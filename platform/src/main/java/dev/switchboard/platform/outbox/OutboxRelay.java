@@ -68,7 +68,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private final EventPublisher publisher;
     private final OutboxProperties properties;
     private final Clock clock;
-    /** Relays started by {@link #relay} and {@link #relayInserted} that have not ended. */
+    /** Relays started by {@link #relay}, {@link #relayAndWait} and {@link #relayInserted} that have not ended. */
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean started;
 
@@ -153,8 +153,8 @@ public final class OutboxRelay implements SmartLifecycle {
 
     /**
      * Starts a relay and answers its caller: at once while at most {@code backgroundRelays} relays are running
-     * (unless {@code callerWaits}), else when it ended or the relay timeout passed. Either way the relay goes on by itself and keeps its claim
-     * until it finished.
+     * (unless {@code callerWaits}), else when it ended or the relay timeout passed. Either way the relay goes on
+     * by itself and keeps its claim until it finished.
      */
     private Mono<Void> answerCaller(Mono<Void> relaying, boolean callerWaits) {
         int now = running.incrementAndGet();

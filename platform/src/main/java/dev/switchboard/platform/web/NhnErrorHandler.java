@@ -182,8 +182,11 @@ public class NhnErrorHandler implements WebExceptionHandler, Ordered {
         return Failure.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error, reference " + reference);
     }
 
-    /** Whether the failure, or any of its causes, is one of {@link #UNAVAILABLE} or a gateway timeout. */
-    static boolean unavailable(Throwable error) {
+    /**
+     * Whether the failure, or any of its causes, is one of {@link #UNAVAILABLE} or a gateway timeout: a dependency
+     * that is away or overloaded, which passes; the one list of those, for a 503 here and a retry elsewhere.
+     */
+    public static boolean unavailable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ResponseStatusException status && (status.getStatusCode().value() == 504
                     || status.getStatusCode().value() == 503)) {

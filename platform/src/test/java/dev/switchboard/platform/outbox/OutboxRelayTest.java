@@ -190,8 +190,7 @@ class OutboxRelayTest {
 
     @Test
     void aRelayThatOutlastsTheCallersPatienceStillFinishes() {
-        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
-        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var slowAck = brokerAnswersLater();
         var impatient = new OutboxRelay(mongo, new EventPublisher(kafka, new EventSerde(), Schedulers.boundedElastic()),
                 new OutboxProperties(List.of("things"), Duration.ofSeconds(1), Duration.ZERO, 100,
                         Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(1), 0), Clock.systemUTC());
@@ -250,8 +249,7 @@ class OutboxRelayTest {
 
     @Test
     void aCallerIsAnsweredBeforeTheBrokerAcknowledgesWhileFewRelaysRunAndWaitsWhenMoreDo() throws Exception {
-        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
-        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var slowAck = brokerAnswersLater();
         // one relay may run after its caller was answered; a caller that waited would wait the whole minute
         var relays = relayWith(1, Duration.ofMinutes(1));
         var firstClaim = relays.claimForInsert();
@@ -274,8 +272,7 @@ class OutboxRelayTest {
 
     @Test
     void aCallerThatNeedsTheEventsGoneWaitsForItsRelayEvenWhenFewRun() throws Exception {
-        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
-        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var slowAck = brokerAnswersLater();
         var relays = relayWith(8, Duration.ofMinutes(1));
         insert("doc-14", null, "e1");
 
@@ -290,8 +287,7 @@ class OutboxRelayTest {
     @Test
     void aWriteThenRelayIsAnsweredOnceItsEventsAreOut() throws Exception {
         // an upload's event must be on the topic when its caller names the file in a ticket next
-        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
-        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var slowAck = brokerAnswersLater();
         var relays = relayWith(8, Duration.ofMinutes(1));
 
         var written = relays.writeThenRelay(Mono.fromRunnable(() -> insert("doc-15", null, "e1")).thenReturn("saved"),
@@ -305,8 +301,7 @@ class OutboxRelayTest {
 
     @Test
     void stoppingWaitsForTheRelaysOfCallersAlreadyAnswered() throws Exception {
-        CompletableFuture<SendResult<String, byte[]>> slowAck = new CompletableFuture<>();
-        when(kafka.send(any(ProducerRecord.class))).thenReturn(slowAck);
+        var slowAck = brokerAnswersLater();
         var relays = relayWith(8, Duration.ofMinutes(1));
         var claim = relays.claimForInsert();
         var events = pendingEvents("doc-13", "e1");
@@ -322,6 +317,13 @@ class OutboxRelayTest {
         stopping.get(30, TimeUnit.SECONDS);
         assertThat(relays.running()).isZero();
         assertThat(pending("doc-13")).isEmpty();
+    }
+
+    /** The broker's acknowledgement, which the test gives when it wants. */
+    private CompletableFuture<SendResult<String, byte[]>> brokerAnswersLater() {
+        CompletableFuture<SendResult<String, byte[]>> ack = new CompletableFuture<>();
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(ack);
+        return ack;
     }
 
     private OutboxRelay relayWith(int backgroundRelays, Duration relayTimeout) {
